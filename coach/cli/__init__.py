@@ -1,0 +1,81 @@
+"""The `coach` command: the TUI with no arguments, and subcommands for people who live in the shell."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from coach import __version__
+from coach.cli import commitment, config_cmd, doctor, goal, profile
+from coach.cli.state import CliState
+from coach.errors import CoachError
+
+app = typer.Typer(
+    name="coach",
+    help="A local-first reflection and goal-coaching assistant. Run with no command to open the app.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(profile.app, name="profile")
+app.add_typer(goal.app, name="goal")
+app.add_typer(commitment.app, name="commitment")
+app.add_typer(config_cmd.app, name="config")
+app.command("doctor")(doctor.doctor)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    profile_name: Annotated[
+        str | None, typer.Option("--profile", "-p", help="Use this profile instead of the active one.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = CliState(profile=profile_name)
+    if ctx.invoked_subcommand is None:
+        launch_tui(profile_name)
+
+
+def launch_tui(profile_name: str | None) -> None:
+    """Import the TUI only now: the core and the other commands never load Textual."""
+    try:
+        tui = importlib.import_module("coach_tui.app")
+    except ModuleNotFoundError:
+        tui = importlib.import_module("tui.app")  # a source checkout installed in development mode
+    code = tui.run(profile_name)
+    raise typer.Exit(code or 0)
+
+
+def _one_line(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "input"
+    msg = str(err.get("ctx", {}).get("error") or err["msg"])
+    return msg if msg.split(":")[0] in where or ":" in msg else f"{where}: {msg}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        app(args=argv, prog_name="coach")
+    except CoachError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except ValidationError as exc:
+        print(f"coach: {_one_line(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

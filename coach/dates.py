@@ -1,0 +1,92 @@
+"""Due dates from what people type: ISO dates, weekdays, "next week", "in 3 days", "by 3 Dec"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from coach.errors import InputError
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_UNITS = {"day": 1, "week": 7, "fortnight": 14}
+
+
+def _weekday(word: str) -> int | None:
+    for i, name in enumerate(_WEEKDAYS):
+        if len(word) >= 3 and name.startswith(word):
+            return i
+    return None
+
+
+def _month(word: str) -> int | None:
+    word = word[:3]
+    return _MONTHS.index(word) + 1 if word in _MONTHS else None
+
+
+def _day_month(day: int, month: int, year: int | None, today: date, raw: str) -> date:
+    try:
+        result = date(year or today.year, month, day)
+    except ValueError as exc:
+        raise InputError(f"'{raw}' is not a real date") from exc
+    if year is None and result < today:
+        result = result.replace(year=today.year + 1)
+    return result
+
+
+def parse_date(raw: str, *, today: date | None = None, allow_past: bool = False) -> date:
+    """Parse a due date; raise InputError with the reason when it cannot be understood or is past."""
+    today = today or date.today()
+    s = re.sub(r"\s+", " ", raw.strip().lower())
+    s = re.sub(r"^(by|on|due|before|until|this) ", "", s)
+    s = s.rstrip(".")
+    if not s:
+        raise InputError("the date is empty")
+    result = _parse(s, today, raw)
+    if result is None:
+        raise InputError(
+            f"cannot understand the date '{raw}' (try 2026-12-03, 3 Dec, Friday, next week or in 5 days)"
+        )
+    if not allow_past and result < today:
+        raise InputError(f"the date {result.isoformat()} is in the past")
+    return result
+
+
+def _parse(s: str, today: date, raw: str) -> date | None:
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError as exc:
+            raise InputError(f"'{raw}' is not a real date") from exc
+    if s == "today" or s == "tonight" or s == "end of day":
+        return today
+    if s == "tomorrow":
+        return today + timedelta(days=1)
+    if s in ("next week", "end of next week"):
+        # the Friday of next week
+        return today + timedelta(days=7 - today.weekday() + 4)
+    if s in ("end of the week", "end of week"):
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    if s in ("the weekend", "weekend"):
+        return today + timedelta(days=(5 - today.weekday()) % 7)
+    if s in ("end of month", "end of the month"):
+        nxt = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return nxt - timedelta(days=1)
+    if m := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three|four) (day|week|fortnight)s?", s):
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+        n = words.get(m[1]) or int(m[1])
+        return today + timedelta(days=n * _UNITS[m[2]])
+    if m := re.fullmatch(r"(?:next )?([a-z]+)", s):
+        # "Friday" and "next Friday" both mean the coming Friday, never today
+        wd = _weekday(m[1])
+        if wd is not None:
+            return today + timedelta(days=(wd - today.weekday()) % 7 or 7)
+    if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+),? ?(\d{4})?", s):
+        month = _month(m[2])
+        if month:
+            return _day_month(int(m[1]), month, int(m[3]) if m[3] else None, today, raw)
+    if m := re.fullmatch(r"([a-z]+) (\d{1,2})(?:st|nd|rd|th)?,? ?(\d{4})?", s):
+        month = _month(m[1])
+        if month:
+            return _day_month(int(m[2]), month, int(m[3]) if m[3] else None, today, raw)
+    return None

@@ -1,0 +1,65 @@
+"""Where the data home and the bundled prompts and knowledge live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "COACH_HOME"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def data_home() -> Path:
+    """The data home: $COACH_HOME if set, else the platform's user data folder. Read on each call."""
+    override = os.environ.get(HOME_ENV, "").strip()
+    if override:
+        return Path(override).expanduser().absolute()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("coach", appauthor=False))
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the data home (0700) if missing; tighten it to 0700 if we own it and it is looser."""
+    home.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    try:
+        if home.stat().st_mode & 0o777 != DIR_MODE and home.stat().st_uid == os.getuid():
+            home.chmod(DIR_MODE)
+    except OSError:
+        pass
+    return home
+
+
+def private_file(path: Path) -> Path:
+    """Create an empty file readable only by its owner, or tighten an existing one to 0600."""
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+        os.close(fd)
+    if path.stat().st_mode & 0o777 != FILE_MODE:
+        path.chmod(FILE_MODE)
+    return path
+
+
+def write_private(path: Path, data: str) -> None:
+    """Write text atomically (temp file, fsync, rename) with mode 0600, so a kill mid-save loses nothing."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def bundled_dir(name: str) -> Path:
+    """A bundled data folder (prompts, knowledge): inside the installed package, or at the repo root."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_bundled" / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the bundled '{name}' folder is missing from this installation ({here})")

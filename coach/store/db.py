@@ -1,0 +1,139 @@
+"""The SQLite connection: pragmas, one transaction per write, numbered migrations."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from coach.errors import StoreError
+from coach.paths import private_file
+
+DB_NAME = "coach.db"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The bundled migrations, numbered from 1 without gaps."""
+    found = []
+    for entry in resources.files("coach.migrations").iterdir():
+        if m := re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name):
+            found.append(Migration(int(m[1]), m[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    if [mig.version for mig in found] != list(range(1, len(found) + 1)):
+        raise StoreError("the bundled migrations are not numbered 1..N without gaps")
+    return found
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Database:
+    """One connection shared by the process, serialised by a lock so worker threads can use it."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        if not readonly:
+            private_file(path)
+        elif not path.exists():
+            raise StoreError(f"no database at {path}")
+        uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
+        try:
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 3000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        self._mutex = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it is stored, or none of it. Nested calls join the outer one."""
+        with self._mutex:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        with self._mutex:
+            return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    @property
+    def version(self) -> int:
+        return int(self.query("PRAGMA user_version")[0][0])
+
+    def migrate(self, upto: int | None = None) -> list[int]:
+        """Apply the pending migrations, each in its own transaction; returns the versions applied."""
+        known = migrations()
+        latest = known[-1].version
+        current = self.version
+        if current > latest:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this coach knows ({latest}); "
+                "upgrade coach to open it"
+            )
+        pending = [m for m in known if current < m.version <= (upto or latest)]
+        if pending and self.readonly:
+            raise StoreError(f"{self.path} needs an upgrade; run a coach command that writes first")
+        applied = []
+        with self._mutex:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            for mig in pending:
+                script = (
+                    f"BEGIN IMMEDIATE;\n{mig.sql}\n"
+                    f"INSERT INTO schema_migrations VALUES ({mig.version}, '{mig.name}', '{now()}');\n"
+                    f"PRAGMA user_version = {mig.version};\nCOMMIT;"
+                )
+                try:
+                    self.conn.executescript(script)
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise StoreError(f"migration {mig.version} ({mig.name}) failed: {exc}") from exc
+                applied.append(mig.version)
+        return applied
+
+    def close(self) -> None:
+        with self._mutex:
+            self.conn.close()
