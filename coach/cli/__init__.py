@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from coach import __version__
-from coach.cli import commitment, config_cmd, doctor, goal, profile
+from coach.cli import commitment, config_cmd, doctor, goal, profile, search_cmd
 from coach.cli.state import CliState
 from coach.errors import CoachError
 
@@ -27,6 +27,8 @@ app.add_typer(goal.app, name="goal")
 app.add_typer(commitment.app, name="commitment")
 app.add_typer(config_cmd.app, name="config")
 app.command("doctor")(doctor.doctor)
+app.command("search")(search_cmd.search)
+app.add_typer(search_cmd.index_app, name="index")
 
 
 def _version(value: bool) -> None:

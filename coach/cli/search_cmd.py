@@ -1,0 +1,95 @@
+"""coach search and coach index: find passages with citations; rebuild or check the index."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, cast
+
+import typer
+
+from coach.cli.common import console, emit_json, say, table
+from coach.cli.state import profile_of
+from coach.errors import InputError
+from coach.services import Coach
+
+index_app = typer.Typer(help="The retrieval index: rebuild it, or check it for drift.", no_args_is_help=True)
+KINDS = ("knowledge", "history", "all")
+
+
+def _notices(coach: Coach) -> None:
+    for notice in coach.index.notices:
+        console.print(f"note: {notice}", style="yellow", markup=False)
+    for problem in coach.index.note_problems:
+        console.print(f"skipped note: {problem}", style="yellow", markup=False)
+
+
+def search(
+    ctx: typer.Context,
+    query: str,
+    kind: Annotated[str, typer.Option(help="knowledge, history or all")] = "all",
+    k: Annotated[int, typer.Option("-k", help="How many hits.")] = 5,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the knowledge notes and your history; every hit carries a citation."""
+    if kind not in KINDS:
+        raise InputError(f"unknown kind '{kind}' (use knowledge, history or all)")
+    if not 1 <= k <= 100:
+        raise InputError("-k must be between 1 and 100")
+    with Coach.open() as coach:
+        hits = coach.search(
+            query, profile=profile_of(ctx), kind=cast(Literal["knowledge", "history", "all"], kind), k=k
+        )
+        if not json_out:
+            _notices(coach)
+    if json_out:
+        emit_json([h.model_dump(mode="json", exclude={"chunk_id"}) for h in hits])
+    elif not hits:
+        say("Nothing found.")
+    else:
+        table(["#", "source", "snippet"], [[i, h.citation, h.snippet] for i, h in enumerate(hits, 1)])
+
+
+@index_app.command("rebuild")
+def rebuild() -> None:
+    """Recreate the whole index from the store of record."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Coach.open() as coach:
+        with Progress(
+            TextColumn("indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("index", total=None)
+            total = coach.index.rebuild(lambda done, all_: bar.update(task, completed=done, total=all_))
+        _notices(coach)
+    say(f"Indexed {total} chunks.")
+
+
+@index_app.command("check")
+def check(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Report drift between the store and the index; exits 1 when there is any."""
+    with Coach.open() as coach:
+        drift = coach.index.check()
+    report = {
+        "missing_vectors": drift.missing_vectors,
+        "extra_vectors": drift.extra_vectors,
+        "missing_lexical": drift.missing_lexical,
+        "extra_lexical": drift.extra_lexical,
+        "pending_changes": drift.pending_changes,
+        "drift": drift.any,
+    }
+    if json_out:
+        emit_json(report)
+    else:
+        rows = [
+            [k, len(v) if isinstance(v, list) else v, ", ".join(v[:5]) if isinstance(v, list) else ""]
+            for k, v in report.items()
+            if k != "drift"
+        ]
+        table(["what", "count", "examples"], rows)
+        say("Drift found: run 'coach index rebuild'." if drift.any else "The index matches the store.")
+    if drift.any:
+        raise typer.Exit(1)

@@ -1,0 +1,303 @@
+"""The retrieval index: follows the store's change feed into chromadb and the FTS catalogue; rebuild; check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.config import Settings, load_settings
+from coach.errors import NotFoundError
+from coach.retrieval import vectors
+from coach.retrieval.chunks import (
+    Chunk,
+    commitment_chunks,
+    goal_chunks,
+    meeting_chunks,
+    session_chunks,
+)
+from coach.retrieval.embeddings import Embedder
+from coach.retrieval.lexical import Catalogue
+from coach.retrieval.notes import load_notes, note_chunks
+from coach.store import Store
+
+CURSOR = "retrieval-index"
+ADD_BATCH = 512
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Drift:
+    missing_vectors: list[str] = field(default_factory=list)
+    extra_vectors: list[str] = field(default_factory=list)
+    missing_lexical: list[str] = field(default_factory=list)
+    extra_lexical: list[str] = field(default_factory=list)
+    pending_changes: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.missing_vectors or self.extra_vectors or self.missing_lexical or self.extra_lexical)
+
+
+class Index:
+    """Owned by the process that holds the store's lock (embedded chromadb is not process-safe)."""
+
+    def __init__(
+        self, store: Store, settings: Settings | None = None, embedder: Embedder | None = None
+    ) -> None:
+        self.store = store
+        self.settings = settings or load_settings()
+        self.embedder = embedder or Embedder(self.settings.embedding_model)
+        self.catalogue = Catalogue(store.db)
+        self.notices: list[str] = []
+        self.note_problems: list[str] = []
+        self._client: Any = None
+        self._stores: dict[str, Any] = {}
+        self._prefix = self._namespace()
+
+    # --- collections -------------------------------------------------------------------------------
+    def _namespace(self) -> str:
+        if not self.settings.chroma_url:
+            return ""
+        row = self.store.db.one("SELECT value FROM store_meta WHERE key = 'home_id'")
+        return f"coach-{row['value'] if row else 'home'}-"
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            home = self.store.home
+            folder = vectors.index_path(home)
+            lost = not self.settings.chroma_url and not folder.exists() and self.catalogue.count() > 0
+            try:
+                self._client = vectors.open_client(home, self.settings.chroma_url)
+                if not self.settings.chroma_url:
+                    self._client.list_collections()
+            except vectors.IndexUnavailable:
+                raise
+            except Exception as exc:
+                moved = vectors.move_aside(home)
+                self.notices.append(
+                    f"the index folder could not be opened ({type(exc).__name__}); "
+                    f"moved to {moved} and rebuilt from your records"
+                )
+                self._client = vectors.open_client(home, None)
+                lost = True
+            if lost:
+                if not self.notices:
+                    self.notices.append("the index folder was missing; rebuilt from your records")
+                self._reset_catalogue()
+        return self._client
+
+    def _reset_catalogue(self) -> None:
+        self.catalogue.clear()
+        self.store.feed.advance(CURSOR, 0)
+
+    def collection_name(self, kind: str, profile_id: int | None = None) -> str:
+        return f"{self._prefix}knowledge" if kind == "knowledge" else f"{self._prefix}history-{profile_id}"
+
+    def vectorstore(self, kind: str, profile_id: int | None = None) -> Any:
+        """The LangChain Chroma store for one collection; re-created when its embedding model differs."""
+        name = self.collection_name(kind, profile_id)
+        if name in self._stores:
+            return self._stores[name]
+        from langchain_chroma import Chroma
+
+        meta = vectors.collection_metadata(self.embedder.name, self.embedder.dimension)
+        client = self.client
+        existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+        if name in existing:
+            current = client.get_collection(name).metadata
+            if not vectors.matches_model(current, self.embedder.name, self.embedder.dimension):
+                client.delete_collection(name)
+                self.notices.append(
+                    f"collection {name} was built with another embedding model; re-indexing it"
+                )
+                self._forget_scope(kind, profile_id)
+        vs = Chroma(
+            client=client,
+            collection_name=name,
+            embedding_function=self.embedder.model,
+            collection_metadata=meta,
+        )
+        self._stores[name] = vs
+        return vs
+
+    def _forget_scope(self, kind: str, profile_id: int | None) -> None:
+        with self.store.db.tx() as conn:
+            if kind == "knowledge":
+                conn.execute("DELETE FROM index_chunks WHERE kind = 'knowledge'")
+            else:
+                conn.execute(
+                    "DELETE FROM index_chunks WHERE kind = 'history' AND profile_id = ?", (profile_id,)
+                )
+        if kind == "history":
+            self.store.feed.advance(CURSOR, 0)
+
+    # --- records to chunks ---------------------------------------------------------------------------
+    def chunks_for(self, source: str) -> list[Chunk]:
+        """The chunks a record should have now; none when it no longer exists."""
+        entity, _, raw_id = source.partition(":")
+        try:
+            rid = int(raw_id)
+            if entity == "session":
+                return session_chunks(self.store.sessions.get(rid))
+            if entity == "goal":
+                return goal_chunks(self.store.goals.get(rid))
+            if entity == "commitment":
+                return commitment_chunks(self.store.commitments.get(rid))
+            if entity == "meeting":
+                return meeting_chunks(self.store.meetings.get(rid))
+        except NotFoundError:
+            return []
+        return []
+
+    def _profile_of(self, source: str) -> int | None:
+        table = {"session": "sessions", "goal": "goals", "commitment": "commitments", "meeting": "meetings"}
+        entity, _, raw_id = source.partition(":")
+        row = self.store.db.one(f"SELECT profile_id FROM {table[entity]} WHERE id = ?", (int(raw_id),))
+        return int(row[0]) if row else None
+
+    def _write(
+        self,
+        removed: dict[tuple[str, int | None], list[str]],
+        chunks: list[Chunk],
+        progress: Progress | None = None,
+        done: int = 0,
+        total: int = 0,
+    ) -> int:
+        """Delete the old chunks of the given sources from each collection, then add the new ones."""
+        for (kind, pid), sources in removed.items():
+            vs = self.vectorstore(kind, pid)
+            for i in range(0, len(sources), 500):
+                vs.delete(where={"source": {"$in": sources[i : i + 500]}})
+        by_scope: dict[tuple[str, int | None], list[Chunk]] = {}
+        for c in chunks:
+            by_scope.setdefault((c.kind, c.profile_id), []).append(c)
+        for (kind, pid), items in by_scope.items():
+            vs = self.vectorstore(kind, pid)
+            for i in range(0, len(items), ADD_BATCH):
+                batch = items[i : i + ADD_BATCH]
+                vs.add_texts(
+                    [c.text for c in batch],
+                    ids=[c.id for c in batch],
+                    metadatas=[{"source": c.source, "kind": c.kind} for c in batch],
+                )
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+        all_sources = [s for sources in removed.values() for s in sources]
+        self.catalogue.replace(all_sources, chunks)
+        return done
+
+    # --- following ---------------------------------------------------------------------------------
+    def sync(self) -> int:
+        """Bring the index up to date with the notes and the change feed; returns chunks written."""
+        _ = self.client  # detects a lost index before anything is compared
+        written = self.sync_notes()
+        head = self.store.feed.head()
+        cursor = self.store.feed.cursor(CURSOR)
+        if cursor > head:  # the store was restored or replaced under the index
+            self._reset_catalogue()
+            cursor = 0
+        if cursor == 0 and head:  # first run over existing records: index them all, not the whole log
+            return written + self.rebuild_history()
+        while cursor < head:
+            changes = self.store.feed.since(cursor, limit=2000)
+            sources: dict[str, int | None] = {}
+            for ch in changes:
+                sources[f"{ch.entity}:{ch.entity_id}"] = ch.profile_id
+            written += self._apply(sources)
+            cursor = changes[-1].seq
+            self.store.feed.advance(CURSOR, cursor)
+        return written
+
+    def _apply(self, sources: dict[str, int | None]) -> int:
+        removed: dict[tuple[str, int | None], list[str]] = {}
+        chunks: list[Chunk] = []
+        for source, pid in sources.items():
+            removed.setdefault(("history", pid), []).append(source)
+            chunks.extend(self.chunks_for(source))
+        self._write(removed, chunks)
+        return len(chunks)
+
+    def sync_notes(self) -> int:
+        notes = load_notes(self.store.home / "knowledge")
+        self.note_problems = notes.problems
+        wanted: dict[str, list[Chunk]] = {}
+        for note in notes.notes:
+            wanted[f"note:{note.id}"] = note_chunks(note)
+        have = self.catalogue.digests("knowledge")
+        stale = [s for s in have if s not in wanted]
+        changed = [s for s, cs in wanted.items() if {c.id: c.digest for c in cs} != have.get(s)]
+        if not stale and not changed:
+            return 0
+        chunks = [c for s in changed for c in wanted[s]]
+        self._write({("knowledge", None): stale + changed}, chunks)
+        return len(chunks)
+
+    # --- rebuild and check ---------------------------------------------------------------------------
+    def _all_sources(self) -> Iterable[str]:
+        for table, entity in (
+            ("sessions", "session"),
+            ("goals", "goal"),
+            ("commitments", "commitment"),
+            ("meetings", "meeting"),
+        ):
+            for row in self.store.db.query(f"SELECT id FROM {table} ORDER BY id"):
+                yield f"{entity}:{row[0]}"
+
+    def expected_chunks(self) -> list[Chunk]:
+        notes = load_notes(self.store.home / "knowledge").notes
+        out = [c for n in notes for c in note_chunks(n)]
+        for source in self._all_sources():
+            out.extend(self.chunks_for(source))
+        return out
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Drop every collection of this data home and index everything again from the records."""
+        client = self.client
+        for col in client.list_collections():
+            name = col.name if hasattr(col, "name") else str(col)
+            if name.startswith(self._prefix) and (
+                name.startswith(f"{self._prefix}knowledge") or name.startswith(f"{self._prefix}history-")
+            ):
+                client.delete_collection(name)
+        self._stores.clear()
+        self._reset_catalogue()
+        head = self.store.feed.head()
+        chunks = self.expected_chunks()
+        total = len(chunks)
+        if progress:
+            progress(0, total)
+        self._write({}, chunks, progress, 0, total)
+        self.store.feed.advance(CURSOR, head)
+        return total
+
+    def rebuild_history(self) -> int:
+        head = self.store.feed.head()
+        sources = {s: self._profile_of(s) for s in self._all_sources()}
+        written = self._apply(sources)
+        self.store.feed.advance(CURSOR, head)
+        return written
+
+    def check(self) -> Drift:
+        """Compare what the records say should be indexed with what the vectors and the catalogue hold."""
+        expected = {c.id for c in self.expected_chunks()}
+        in_vectors: set[str] = set()
+        for col in self.client.list_collections():
+            name = col.name if hasattr(col, "name") else str(col)
+            if name == f"{self._prefix}knowledge" or name.startswith(f"{self._prefix}history-"):
+                in_vectors |= set(self.client.get_collection(name).get(include=[])["ids"])
+        in_lexical = self.catalogue.ids()
+        pending = len(self.store.feed.since(self.store.feed.cursor(CURSOR), limit=1_000_000))
+        return Drift(
+            missing_vectors=sorted(expected - in_vectors),
+            extra_vectors=sorted(in_vectors - expected),
+            missing_lexical=sorted(expected - in_lexical),
+            extra_lexical=sorted(in_lexical - expected),
+            pending_changes=pending,
+        )
+
+    def warm(self) -> Any:
+        """Load the embedding model in a background thread (the TUI calls this at start)."""
+        return self.embedder.warm()

@@ -1,0 +1,94 @@
+"""The chunk catalogue in SQLite with its FTS5 index: the lexical half of retrieval."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from coach.retrieval.chunks import Chunk, Kind
+from coach.store.db import Database
+
+MAX_TERMS = 48
+
+
+def fts_query(text: str) -> str | None:
+    """Every word of the query as a quoted FTS5 term, OR-ed; None when nothing searchable is left."""
+    terms: list[str] = []
+    for word in re.findall(r"\w+", text.lower()):
+        if word not in terms:
+            terms.append(word)
+        if len(terms) == MAX_TERMS:
+            break
+    return " OR ".join(f'"{t}"' for t in terms) if terms else None
+
+
+class Catalogue:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def replace(self, sources: Iterable[str], chunks: list[Chunk]) -> None:
+        """Drop every chunk of these sources and insert the new ones, in one transaction."""
+        with self.db.tx() as conn:
+            for source in sources:
+                conn.execute("DELETE FROM index_chunks WHERE source = ?", (source,))
+            conn.executemany(
+                "INSERT INTO index_chunks (id, kind, profile_id, source, title, date, citation, text, "
+                "digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.id,
+                        c.kind,
+                        c.profile_id,
+                        c.source,
+                        c.title,
+                        c.date.isoformat() if c.date else None,
+                        c.citation,
+                        c.text,
+                        c.digest,
+                    )
+                    for c in chunks
+                ],
+            )
+
+    def clear(self) -> None:
+        with self.db.tx() as conn:
+            conn.execute("DELETE FROM index_chunks")
+
+    def digests(self, kind: Kind) -> dict[str, dict[str, str]]:
+        """source -> {chunk id: digest} for one kind."""
+        out: dict[str, dict[str, str]] = {}
+        for row in self.db.query("SELECT source, id, digest FROM index_chunks WHERE kind = ?", (kind,)):
+            out.setdefault(row["source"], {})[row["id"]] = row["digest"]
+        return out
+
+    def ids(self) -> set[str]:
+        return {r[0] for r in self.db.query("SELECT id FROM index_chunks")}
+
+    def count(self) -> int:
+        return int(self.db.query("SELECT COUNT(*) FROM index_chunks")[0][0])
+
+    def get(self, ids: list[str]) -> dict[str, sqlite3.Row]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            r["id"]: r for r in self.db.query(f"SELECT * FROM index_chunks WHERE id IN ({marks})", tuple(ids))
+        }
+
+    def search(self, query: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
+        """Chunk ids ranked by BM25 (title weighted above text), within one kind and one profile."""
+        match = fts_query(query)
+        if match is None:
+            return []
+        sql = (
+            "SELECT c.id FROM index_fts JOIN index_chunks c ON c.rowid = index_fts.rowid "
+            "WHERE index_fts MATCH ? AND c.kind = ?"
+        )
+        params: list[object] = [match, kind]
+        if kind == "history":
+            sql += " AND c.profile_id = ?"
+            params.append(profile_id)
+        sql += " ORDER BY bm25(index_fts, 2.0, 1.0) LIMIT ?"
+        params.append(limit)
+        return [r[0] for r in self.db.query(sql, tuple(params))]

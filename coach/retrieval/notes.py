@@ -1,0 +1,139 @@
+"""Knowledge notes: the bundled best-practice notes and the user's own, parsed and chunked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from coach.paths import bundled_dir
+from coach.retrieval.chunks import Chunk
+
+NOTE_CHUNK_CHARS = 900
+USER_PREFIX = "my-"
+
+
+@dataclass
+class Note:
+    id: str
+    title: str
+    tags: list[str]
+    source: str
+    body: str
+    path: Path
+    user: bool = False
+
+    @property
+    def citation(self) -> str:
+        return f"[note: {self.title}]"
+
+
+@dataclass
+class NoteSet:
+    notes: list[Note] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class NoteError(ValueError):
+    pass
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
+
+
+def parse_note(path: Path, *, user: bool = False) -> Note:
+    """Parse one note; bundled notes must carry id, title, tags and source, user notes may carry none."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise NoteError(f"{path.name}: not UTF-8 text") from exc
+    meta: dict = {}
+    body = raw
+    if m := _FRONT.match(raw):
+        try:
+            meta = yaml.safe_load(m[1]) or {}
+        except yaml.YAMLError as exc:
+            raise NoteError(f"{path.name}: front matter is not valid YAML ({exc})") from exc
+        if not isinstance(meta, dict):
+            raise NoteError(f"{path.name}: front matter must be a mapping")
+        body = m[2]
+    elif not user:
+        raise NoteError(f"{path.name}: missing front matter (id, title, tags, source)")
+    if not user:
+        missing = [k for k in ("id", "title", "tags", "source") if not meta.get(k)]
+        if missing:
+            raise NoteError(f"{path.name}: front matter lacks {', '.join(missing)}")
+    heading = re.search(r"^#\s+(.+)$", body, re.M)
+    title = str(
+        meta.get("title") or (heading[1] if heading else path.stem.replace("-", " ").replace("_", " "))
+    )
+    note_id = str(meta.get("id") or path.stem)
+    if user:
+        note_id = USER_PREFIX + note_id
+    tags = meta.get("tags") or []
+    if not body.strip():
+        raise NoteError(f"{path.name}: the note has no text")
+    return Note(
+        id=note_id,
+        title=title.strip(),
+        tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+        source=str(meta.get("source") or ("your notes" if user else "")),
+        body=body.strip(),
+        path=path,
+        user=user,
+    )
+
+
+def load_notes(user_dir: Path | None = None) -> NoteSet:
+    """Bundled notes, then the user's *.md notes (a broken user note is reported and skipped)."""
+    found = NoteSet()
+    seen: set[str] = set()
+    sources = [(bundled_dir("knowledge"), False)]
+    if user_dir is not None and user_dir.is_dir():
+        sources.append((user_dir, True))
+    for folder, user in sources:
+        for path in sorted(folder.glob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            try:
+                note = parse_note(path, user=user)
+            except (NoteError, OSError) as exc:
+                if not user:
+                    raise
+                found.problems.append(str(exc))
+                continue
+            if note.id in seen:
+                found.problems.append(f"{path.name}: duplicate note id '{note.id}', skipped")
+                continue
+            seen.add(note.id)
+            found.notes.append(note)
+    return found
+
+
+def note_chunks(note: Note) -> list[Chunk]:
+    """Markdown-aware chunks: split at headings first, then at paragraphs when a section is long."""
+    from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+
+    sections = MarkdownHeaderTextSplitter([("#", "h1"), ("##", "h2"), ("###", "h3")]).split_text(note.body)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=NOTE_CHUNK_CHARS, chunk_overlap=150)
+    pieces: list[str] = []
+    for section in sections:
+        heads = " / ".join(str(v) for k, v in section.metadata.items() if k.startswith("h"))
+        for piece in splitter.split_text(section.page_content):
+            pieces.append(f"{heads}\n{piece}" if heads else piece)
+    tags = f"\nTags: {', '.join(note.tags)}" if note.tags else ""
+    return [
+        Chunk(
+            id=f"note:{note.id}:{i}",
+            kind="knowledge",
+            profile_id=None,
+            source=f"note:{note.id}",
+            title=note.title,
+            date=None,
+            citation=note.citation,
+            text=f"{note.title}\n{piece}{tags}",
+        )
+        for i, piece in enumerate(pieces)
+    ]

@@ -1,0 +1,132 @@
+"""Search: dense (chromadb) and lexical (FTS5) results fused by reciprocal rank, as typed hits."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+from coach.errors import InputError
+from coach.retrieval.index import Index
+
+QUERY_MAX_CHARS = 2000
+RRF_K = 60
+SNIPPET_CHARS = 220
+Scope = Literal["knowledge", "history", "all"]
+Mode = Literal["fused", "dense", "lexical"]
+
+
+class Hit(BaseModel):
+    kind: Literal["knowledge", "history"]
+    id: str
+    chunk_id: str
+    title: str
+    snippet: str
+    text: str
+    date: date | None
+    score: float
+    citation: str
+
+
+def clean_query(query: str) -> str:
+    """Refuse an empty query; keep the first 2,000 characters of a huge one (the model reads fewer)."""
+    if "\x00" in query:
+        query = query.replace("\x00", " ")
+    query = query.strip()
+    if not query:
+        raise InputError("the search query is empty")
+    return query[:QUERY_MAX_CHARS]
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
+    """A window of the chunk around the first query word it contains."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    words = sorted({w for w in re.findall(r"\w+", query.lower()) if len(w) > 2}, key=len, reverse=True)
+    lower = flat.lower()
+    pos = min((i for w in words if (i := lower.find(w)) >= 0), default=-1)
+    if pos < 0 or len(flat) <= width:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start = max(0, pos - width // 3)
+    end = min(len(flat), start + width)
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: each list adds 1 / (k + rank) to the ids it holds."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+class Searcher:
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def search(
+        self,
+        query: str,
+        *,
+        profile_id: int | None = None,
+        kind: Scope = "all",
+        k: int = 5,
+        mode: Mode = "fused",
+        sync: bool = True,
+    ) -> list[Hit]:
+        query = clean_query(query)
+        if k < 1:
+            raise InputError("k must be at least 1")
+        if kind in ("history", "all") and profile_id is None and kind == "history":
+            raise InputError("searching history needs a profile")
+        if sync:
+            self.index.sync()
+        scopes: list[tuple[Literal["knowledge", "history"], int | None]] = []
+        if kind in ("knowledge", "all"):
+            scopes.append(("knowledge", None))
+        if kind in ("history", "all") and profile_id is not None:
+            scopes.append(("history", profile_id))
+        depth = max(20, 4 * k)
+        rankings: list[list[str]] = []
+        if mode in ("fused", "dense"):
+            vector = self.index.embedder.embed_query(query)
+            for scope, pid in scopes:
+                vs = self.index.vectorstore(scope, pid)
+                found = vs.similarity_search_by_vector_with_relevance_scores(vector, k=depth)
+                rankings.append([doc.id for doc, _ in found if doc.id])
+        if mode in ("fused", "lexical"):
+            for scope, pid in scopes:
+                rankings.append(self.index.catalogue.search(query, scope, pid, depth))
+        fused = fuse(rankings)
+        rows = self.index.catalogue.get([cid for cid, _ in fused[: k * 3]])
+        hits: list[Hit] = []
+        for chunk_id, score in fused:
+            row = rows.get(chunk_id)
+            if row is None or not self._allowed(row, profile_id):
+                continue
+            hits.append(self._hit(row, score, query))
+            if len(hits) == k:
+                break
+        return hits
+
+    @staticmethod
+    def _allowed(row: sqlite3.Row, profile_id: int | None) -> bool:
+        """Belt and braces: history is only ever returned to its own profile."""
+        return row["kind"] == "knowledge" or (profile_id is not None and row["profile_id"] == profile_id)
+
+    @staticmethod
+    def _hit(row: sqlite3.Row, score: float, query: str) -> Hit:
+        return Hit(
+            kind=row["kind"],
+            id=row["source"],
+            chunk_id=row["id"],
+            title=row["title"],
+            snippet=snippet(row["text"], query),
+            text=row["text"],
+            date=date.fromisoformat(row["date"]) if row["date"] else None,
+            score=round(score, 6),
+            citation=row["citation"],
+        )
