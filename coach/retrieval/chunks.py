@@ -54,7 +54,7 @@ def session_chunks(session: Session) -> list[Chunk]:
     title = f"{label}, {day.day} {day:%b %Y}" if day else label
     cite = f"[session {day.isoformat()}]" if day else f"[session {session.id}]"
     source = f"session:{session.id}"
-    base = {
+    base: dict[str, Any] = {
         "kind": "history",
         "profile_id": session.profile_id,
         "source": source,

@@ -1,4 +1,4 @@
-"""The retrieval index: follows the store's change feed into chromadb and the FTS catalogue; rebuild; check."""
+"""The retrieval index: follows the change feed into chromadb and the FTS catalogue; rebuild; check."""
 
 from __future__ import annotations
 
