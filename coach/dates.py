@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, timedelta
 
@@ -90,3 +91,27 @@ def _parse(s: str, today: date, raw: str) -> date | None:
         if month:
             return _day_month(int(m[2]), month, int(m[3]) if m[3] else None, today, raw)
     return None
+
+
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+
+
+def find_dates(text: str, *, today: date | None = None) -> set[date]:
+    """Dates mentioned anywhere in a text (ISO, "14 Nov", "Nov 14, 2026"); a bare day-month may be this
+    year or last, since people ask about the past."""
+    today = today or date.today()
+    found: set[date] = set()
+    low = text.lower()
+
+    def add(year: int | None, month: int, day: int) -> None:
+        for y in [year] if year else [today.year, today.year - 1]:
+            with contextlib.suppress(ValueError):
+                found.add(date(y, month, day))
+
+    for m in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", low):
+        add(int(m[1]), int(m[2]), int(m[3]))
+    for m in re.finditer(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_RE}(?:,?\s+(\d{{4}}))?", low):
+        add(int(m[3]) if m[3] else None, _MONTHS.index(m[2]) + 1, int(m[1]))
+    for m in re.finditer(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", low):
+        add(int(m[3]) if m[3] else None, _MONTHS.index(m[1]) + 1, int(m[2]))
+    return found

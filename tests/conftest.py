@@ -36,3 +36,35 @@ def store(home: Path) -> Iterator[Store]:
 @pytest.fixture
 def profile_id(store: Store) -> int:
     return store.profiles.add("Ana").id or 0
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """The real bundled model, loaded once for the whole run."""
+    from coach.retrieval.embeddings import Embedder
+
+    class RememberingEmbedder(Embedder):
+        """The real model; a text embedded once is not embedded again (the notes are indexed per test)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[str, list[float]] = {}
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            todo = [t for t in dict.fromkeys(texts) if t not in self.seen]
+            if todo:
+                self.seen.update(zip(todo, super().embed_documents(todo), strict=True))
+            return [self.seen[t] for t in texts]
+
+    emb = RememberingEmbedder()
+    emb.embed_query("warm")
+    return emb
+
+
+@pytest.fixture
+def coach(store: Store, embedder):  # type: ignore[no-untyped-def]
+    """The service facade over a fresh store, with the real model and embedded chromadb."""
+    from coach.config import load_settings
+    from coach.services import Coach
+
+    return Coach(store, load_settings(), embedder)

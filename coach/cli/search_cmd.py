@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
 from coach.errors import InputError
-from coach.services import Coach
+
+if TYPE_CHECKING:
+    from coach.services import Coach
 
 index_app = typer.Typer(help="The retrieval index: rebuild it, or check it for drift.", no_args_is_help=True)
 KINDS = ("knowledge", "history", "all")
@@ -34,6 +36,8 @@ def search(
         raise InputError(f"unknown kind '{kind}' (use knowledge, history or all)")
     if not 1 <= k <= 100:
         raise InputError("-k must be between 1 and 100")
+    from coach.services import Coach
+
     with Coach.open() as coach:
         hits = coach.search(
             query, profile=profile_of(ctx), kind=cast(Literal["knowledge", "history", "all"], kind), k=k
@@ -53,6 +57,8 @@ def rebuild() -> None:
     """Recreate the whole index from the store of record."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from coach.services import Coach
+
     with Coach.open() as coach:
         with Progress(
             TextColumn("indexing"),
@@ -71,6 +77,8 @@ def rebuild() -> None:
 @index_app.command("check")
 def check(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Report drift between the store and the index; exits 1 when there is any."""
+    from coach.services import Coach
+
     with Coach.open() as coach:
         drift = coach.index.check()
     report = {

@@ -6,13 +6,15 @@ import os
 import threading
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
+
 from coach.bundled import embedding_model_dir
 from coach.errors import CoachError
 
 KNOWN_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
 
 
-class Embedder:
+class Embedder(Embeddings):
     """LangChain's HuggingFaceEmbeddings over the bundled all-MiniLM-L6-v2; nothing is fetched from a hub."""
 
     def __init__(self, name: str = "all-MiniLM-L6-v2", batch_size: int = 64) -> None:

@@ -65,28 +65,52 @@ class Index:
     @property
     def client(self) -> Any:
         if self._client is None:
-            home = self.store.home
-            folder = vectors.index_path(home)
-            lost = not self.settings.chroma_url and not folder.exists() and self.catalogue.count() > 0
-            try:
-                self._client = vectors.open_client(home, self.settings.chroma_url)
-                if not self.settings.chroma_url:
-                    self._client.list_collections()
-            except vectors.IndexUnavailable:
-                raise
-            except Exception as exc:
-                moved = vectors.move_aside(home)
-                self.notices.append(
-                    f"the index folder could not be opened ({type(exc).__name__}); "
-                    f"moved to {moved} and rebuilt from your records"
-                )
-                self._client = vectors.open_client(home, None)
-                lost = True
-            if lost:
-                if not self.notices:
-                    self.notices.append("the index folder was missing; rebuilt from your records")
-                self._reset_catalogue()
+            self._client = self._open_client()
+            self._drop_other_models()
         return self._client
+
+    def _open_client(self) -> Any:
+        """Open chromadb; a missing or unreadable embedded index is rebuilt from the records, and said so."""
+        home = self.store.home
+        if self.settings.chroma_url:
+            return vectors.open_client(home, self.settings.chroma_url)
+        if not vectors.index_path(home).exists() and self.catalogue.count() > 0:
+            vectors.forget_clients()
+            self.notices.append("the index folder was missing; rebuilt from your records")
+            self._reset_catalogue()
+        try:
+            client = vectors.open_client(home, None)
+            client.list_collections()
+            return client
+        except Exception as exc:
+            moved = vectors.move_aside(home)
+            self.notices.append(
+                f"the index folder could not be opened ({type(exc).__name__}); moved to {moved} "
+                "and rebuilt from your records"
+            )
+            self._reset_catalogue()
+            return vectors.open_client(home, None)
+
+    def _drop_other_models(self) -> None:
+        """A collection written by another embedding model is never queried: it is dropped and re-indexed."""
+        client = self._client
+        for col in client.list_collections():
+            name = col.name if hasattr(col, "name") else str(col)
+            kind: str
+            pid: int | None
+            if name == f"{self._prefix}knowledge":
+                kind, pid = "knowledge", None
+            elif name.startswith(f"{self._prefix}history-"):
+                kind, pid = "history", int(name.rsplit("-", 1)[1])
+            else:
+                continue
+            meta = client.get_collection(name).metadata
+            if not vectors.matches_model(meta, self.embedder.name, self.embedder.dimension):
+                client.delete_collection(name)
+                self.notices.append(
+                    f"collection {name} was built with another embedding model; re-indexing it"
+                )
+                self._forget_scope(kind, pid)
 
     def _reset_catalogue(self) -> None:
         self.catalogue.clear()
@@ -96,7 +120,7 @@ class Index:
         return f"{self._prefix}knowledge" if kind == "knowledge" else f"{self._prefix}history-{profile_id}"
 
     def vectorstore(self, kind: str, profile_id: int | None = None) -> Any:
-        """The LangChain Chroma store for one collection; re-created when its embedding model differs."""
+        """The LangChain Chroma store for one collection (created on first use)."""
         name = self.collection_name(kind, profile_id)
         if name in self._stores:
             return self._stores[name]
@@ -104,19 +128,10 @@ class Index:
 
         meta = vectors.collection_metadata(self.embedder.name, self.embedder.dimension)
         client = self.client
-        existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-        if name in existing:
-            current = client.get_collection(name).metadata
-            if not vectors.matches_model(current, self.embedder.name, self.embedder.dimension):
-                client.delete_collection(name)
-                self.notices.append(
-                    f"collection {name} was built with another embedding model; re-indexing it"
-                )
-                self._forget_scope(kind, profile_id)
         vs = Chroma(
             client=client,
             collection_name=name,
-            embedding_function=self.embedder.model,
+            embedding_function=self.embedder,
             collection_metadata=meta,
         )
         self._stores[name] = vs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
+from datetime import date
 
 from coach.retrieval.chunks import Chunk, Kind
 from coach.store.db import Database
@@ -12,15 +13,15 @@ from coach.store.db import Database
 MAX_TERMS = 48
 
 
-def fts_query(text: str) -> str | None:
-    """Every word of the query as a quoted FTS5 term, OR-ed; None when nothing searchable is left."""
-    terms: list[str] = []
+def terms(text: str) -> list[str]:
+    """The query's distinct words, each safe to quote as an FTS5 term."""
+    found: list[str] = []
     for word in re.findall(r"\w+", text.lower()):
-        if word not in terms:
-            terms.append(word)
-        if len(terms) == MAX_TERMS:
+        if word not in found:
+            found.append(word)
+        if len(found) == MAX_TERMS:
             break
-    return " OR ".join(f'"{t}"' for t in terms) if terms else None
+    return found
 
 
 class Catalogue:
@@ -77,10 +78,21 @@ class Catalogue:
         }
 
     def search(self, query: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
-        """Chunk ids ranked by BM25 (title weighted above text), within one kind and one profile."""
-        match = fts_query(query)
-        if match is None:
+        """Chunk ids ranked by BM25 (title above text) within one kind and one profile; chunks holding
+        every word of the query come before those holding some."""
+        words = terms(query)
+        if not words:
             return []
+        ranked: list[str] = []
+        queries = [" ".join(f'"{t}"' for t in words)] if len(words) > 1 else []
+        queries.append(" OR ".join(f'"{t}"' for t in words))
+        for match in queries:
+            for chunk_id in self._match(match, kind, profile_id, limit):
+                if chunk_id not in ranked:
+                    ranked.append(chunk_id)
+        return ranked[:limit]
+
+    def _match(self, match: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
         sql = (
             "SELECT c.id FROM index_fts JOIN index_chunks c ON c.rowid = index_fts.rowid "
             "WHERE index_fts MATCH ? AND c.kind = ?"
@@ -92,3 +104,15 @@ class Catalogue:
         sql += " ORDER BY bm25(index_fts, 2.0, 1.0) LIMIT ?"
         params.append(limit)
         return [r[0] for r in self.db.query(sql, tuple(params))]
+
+    def on_dates(self, days: set[date], profile_id: int, limit: int) -> list[str]:
+        """History chunks of one profile dated on any of these days, newest first."""
+        if not days:
+            return []
+        marks = ",".join("?" * len(days))
+        rows = self.db.query(
+            f"SELECT id FROM index_chunks WHERE kind = 'history' AND profile_id = ? AND date IN ({marks}) "
+            "ORDER BY date DESC, id LIMIT ?",
+            (profile_id, *sorted(d.isoformat() for d in days), limit),
+        )
+        return [r[0] for r in rows]

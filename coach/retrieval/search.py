@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from coach.dates import find_dates
 from coach.errors import InputError
 from coach.retrieval.index import Index
 
@@ -100,6 +101,9 @@ class Searcher:
         if mode in ("fused", "lexical"):
             for scope, pid in scopes:
                 rankings.append(self.index.catalogue.search(query, scope, pid, depth))
+            if profile_id is not None and kind != "knowledge":
+                # a date in the question ("what did I say on 7 Nov?") ranks that day's entries
+                rankings.append(self.index.catalogue.on_dates(find_dates(query), profile_id, depth))
         fused = fuse(rankings)
         rows = self.index.catalogue.get([cid for cid, _ in fused[: k * 3]])
         hits: list[Hit] = []

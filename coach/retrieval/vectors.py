@@ -54,8 +54,16 @@ def open_client(home: Path, url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
 
 
+def forget_clients() -> None:
+    """chromadb caches one system per path in a process; drop them so a replaced folder is opened afresh."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 def move_aside(home: Path) -> Path | None:
     """Move a broken index folder out of the way (kept for inspection, never deleted)."""
+    forget_clients()
     path = index_path(home)
     if not path.exists():
         return None
