@@ -36,6 +36,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check coach tui tests
 	$(VENV)/bin/mypy
 
+bench: $(STAMP)
+	$(PY) -m tests.bench.bench_retrieval $(BENCH_ARGS)
+
+eval: $(STAMP)
+	$(PY) -m tests.bench.eval_retrieval $(EVAL_ARGS)
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format coach tui tests
 	$(VENV)/bin/ruff check --fix coach tui tests

@@ -223,3 +223,24 @@ def test_missing_embedding_model_names_the_package(monkeypatch: pytest.MonkeyPat
 
 def test_telemetry_is_off(coach: Coach) -> None:
     assert coach.index.client.get_settings().anonymized_telemetry is False
+
+
+def test_warming_loads_the_model_in_the_background() -> None:
+    from coach.retrieval.embeddings import Embedder
+
+    emb = Embedder()
+    assert not emb.loaded.is_set()
+    thread = emb.warm()
+    assert thread.daemon
+    thread.join(timeout=120)
+    assert emb.loaded.is_set() and emb.error is None
+    assert len(emb.embed_query("ready")) == 384
+
+
+def test_importing_the_retrieval_layer_loads_no_model() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, coach.services; print(sorted(m for m in ('torch', 'sentence_transformers', 'chromadb') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
