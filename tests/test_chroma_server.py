@@ -109,7 +109,7 @@ def test_server_down_is_a_clear_error_and_the_store_still_works(tmp_path: Path, 
     coach = _coach(tmp_path / "home", f"http://127.0.0.1:{_free_port()}", embedder)
     try:
         pid = coach.store.profiles.add("Ana").id or 0
-        with pytest.raises(IndexUnavailable, match="cannot be reached.*records are safe"):
+        with pytest.raises(IndexUnavailable, match=r"cannot be reached.*records are safe"):
             coach.search("anything")
         assert coach.store.goals.add(Goal(profile_id=pid, title="still saved")).id
     finally:

@@ -241,6 +241,7 @@ def test_importing_the_retrieval_layer_loads_no_model() -> None:
     import subprocess
     import sys
 
-    code = "import sys, coach.services; print(sorted(m for m in ('torch', 'sentence_transformers', 'chromadb') if m in sys.modules))"
+    heavy = "('torch', 'sentence_transformers', 'chromadb')"
+    code = f"import sys, coach.services; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
