@@ -69,7 +69,7 @@ def test_installed_wheel_runs_from_anywhere(wheel: Path, tmp_path: Path) -> None
     py = str(venv / "bin" / "python")
     env = {**os.environ, "COACH_HOME": str(tmp_path / "home")}
     run = lambda *a: subprocess.run(  # noqa: E731
-        [py, "-c", "import sys; from coach.cli import main; main(sys.argv[1:])", *a],
+        [py, "-m", "coach", *a],
         cwd=tmp_path,
         env=env,
         capture_output=True,
