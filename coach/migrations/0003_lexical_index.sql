@@ -15,7 +15,7 @@ CREATE INDEX index_chunks_source ON index_chunks(source);
 CREATE INDEX index_chunks_scope ON index_chunks(kind, profile_id);
 
 CREATE VIRTUAL TABLE index_fts USING fts5(
-    title, text, content = 'index_chunks', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+    title, text, content = 'index_chunks', content_rowid = 'rowid', tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER index_chunks_ai AFTER INSERT ON index_chunks BEGIN
     INSERT INTO index_fts (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);

@@ -18,11 +18,12 @@ from coach.retrieval.chunks import (
 )
 from coach.retrieval.embeddings import Embedder
 from coach.retrieval.lexical import Catalogue
-from coach.retrieval.notes import load_notes, note_chunks
+from coach.retrieval.notes import load_notes, note_chunks, notes_signature
 from coach.store import Store
 
 CURSOR = "retrieval-index"
 ADD_BATCH = 512
+SOURCE_BATCH = 500
 Progress = Callable[[int, int], None]
 
 
@@ -54,6 +55,7 @@ class Index:
         self._client: Any = None
         self._stores: dict[str, Any] = {}
         self._prefix = self._namespace()
+        self._notes_signature: tuple[tuple[str, int, int], ...] | None = None
 
     # --- collections -------------------------------------------------------------------------------
     def _namespace(self) -> str:
@@ -113,6 +115,7 @@ class Index:
                 self._forget_scope(kind, pid)
 
     def _reset_catalogue(self) -> None:
+        self._notes_signature = None
         self.catalogue.clear()
         self.store.feed.advance(CURSOR, 0)
 
@@ -216,14 +219,14 @@ class Index:
             cursor = 0
         if cursor == 0 and head:  # first run over existing records: index them all, not the whole log
             return written + self.rebuild_history()
-        while cursor < head:
-            changes = self.store.feed.since(cursor, limit=2000)
-            sources: dict[str, int | None] = {}
-            for ch in changes:
-                sources[f"{ch.entity}:{ch.entity_id}"] = ch.profile_id
-            written += self._apply(sources)
-            cursor = changes[-1].seq
-            self.store.feed.advance(CURSOR, cursor)
+        if cursor < head:
+            # each record once, however many changes it had: its chunks come from its state now
+            pending = self.store.feed.sources_since(cursor, head)
+            for i in range(0, len(pending), SOURCE_BATCH):
+                batch = pending[i : i + SOURCE_BATCH]
+                written += self._apply({source: pid for source, pid, _ in batch})
+                self.store.feed.advance(CURSOR, batch[-1][2])
+            self.store.feed.advance(CURSOR, head)
         return written
 
     def _apply(self, sources: dict[str, int | None]) -> int:
@@ -236,6 +239,15 @@ class Index:
         return len(chunks)
 
     def sync_notes(self) -> int:
+        """Index added or edited notes and drop removed ones; free when no note file changed."""
+        signature = notes_signature(self.store.home / "knowledge")
+        if signature == self._notes_signature:
+            return 0
+        written = self._sync_notes()
+        self._notes_signature = signature
+        return written
+
+    def _sync_notes(self) -> int:
         notes = load_notes(self.store.home / "knowledge")
         self.note_problems = notes.problems
         wanted: dict[str, list[Chunk]] = {}

@@ -11,12 +11,23 @@ from coach.retrieval.chunks import Chunk, Kind
 from coach.store.db import Database
 
 MAX_TERMS = 48
+# Words too common to rank by: matching them would make the lexical half score every chunk.
+_STOP = """
+a about after again all am an and any are as at be been before being but by can could did do does
+doing for from had has have having he her here hers him his how i if in into is it its just me more
+most my no nor not now of off on once only or other our ours out over own same she should so some
+such than that the their them then there these they this those through to too under until up very
+was we were what when where which while who whom why will with would you your yours
+"""
+STOP_WORDS = frozenset(_STOP.split())
 
 
 def terms(text: str) -> list[str]:
     """The query's distinct words, each safe to quote as an FTS5 term."""
     found: list[str] = []
     for word in re.findall(r"\w+", text.lower()):
+        if word in STOP_WORDS:
+            continue
         if word not in found:
             found.append(word)
         if len(found) == MAX_TERMS:

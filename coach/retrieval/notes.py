@@ -40,6 +40,7 @@ class NoteError(ValueError):
     pass
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 
@@ -53,7 +54,7 @@ def parse_note(path: Path, *, user: bool = False) -> Note:
     body = raw
     if m := _FRONT.match(raw):
         try:
-            meta = yaml.safe_load(m[1]) or {}
+            meta = yaml.load(m[1], Loader=_Loader) or {}
         except yaml.YAMLError as exc:
             raise NoteError(f"{path.name}: front matter is not valid YAML ({exc})") from exc
         if not isinstance(meta, dict):
@@ -110,6 +111,17 @@ def load_notes(user_dir: Path | None = None) -> NoteSet:
             seen.add(note.id)
             found.notes.append(note)
     return found
+
+
+def notes_signature(user_dir: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every note file: equal signatures mean nothing to re-read."""
+    folders = [bundled_dir("knowledge")] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
+    out = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.md")):
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def note_chunks(note: Note) -> list[Chunk]:

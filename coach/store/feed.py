@@ -15,6 +15,15 @@ class Feed:
         rows = self.db.query("SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
         return [from_row(Change, r) for r in rows]
 
+    def sources_since(self, seq: int, upto: int) -> list[tuple[str, int | None, int]]:
+        """Each record changed in (seq, upto] once: (entity:id, profile id, last change), oldest first."""
+        rows = self.db.query(
+            "SELECT entity || ':' || entity_id, profile_id, MAX(seq) AS last FROM changes "
+            "WHERE seq > ? AND seq <= ? GROUP BY entity, entity_id ORDER BY last",
+            (seq, upto),
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
     def head(self) -> int:
         row = self.db.one("SELECT COALESCE(MAX(seq), 0) FROM changes")
         return int(row[0]) if row else 0
