@@ -101,6 +101,8 @@ class Catalogue:
             for chunk_id in self._match(match, kind, profile_id, limit):
                 if chunk_id not in ranked:
                     ranked.append(chunk_id)
+            if len(ranked) >= limit:  # enough chunks hold every word: no need for the looser query
+                break
         return ranked[:limit]
 
     def _match(self, match: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:

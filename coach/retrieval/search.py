@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import Literal
 
@@ -67,6 +68,7 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
 class Searcher:
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-lexical")
 
     def search(
         self,
@@ -81,7 +83,7 @@ class Searcher:
         query = clean_query(query)
         if k < 1:
             raise InputError("k must be at least 1")
-        if kind in ("history", "all") and profile_id is None and kind == "history":
+        if kind == "history" and profile_id is None:
             raise InputError("searching history needs a profile")
         if sync:
             self.index.sync()
@@ -91,6 +93,10 @@ class Searcher:
         if kind in ("history", "all") and profile_id is not None:
             scopes.append(("history", profile_id))
         depth = max(20, 4 * k)
+        lexical: Future[list[list[str]]] | None = None
+        if mode in ("fused", "lexical"):
+            # SQLite and torch both release the GIL: the lexical half runs while the query is embedded
+            lexical = self._pool.submit(self._lexical, query, scopes, profile_id, kind, depth)
         rankings: list[list[str]] = []
         if mode in ("fused", "dense"):
             vector = self.index.embedder.embed_query(query)
@@ -98,12 +104,8 @@ class Searcher:
                 vs = self.index.vectorstore(scope, pid)
                 found = vs.similarity_search_by_vector_with_relevance_scores(vector, k=depth)
                 rankings.append([doc.id for doc, _ in found if doc.id])
-        if mode in ("fused", "lexical"):
-            for scope, pid in scopes:
-                rankings.append(self.index.catalogue.search(query, scope, pid, depth))
-            if profile_id is not None and kind != "knowledge":
-                # a date in the question ("what did I say on 7 Nov?") ranks that day's entries
-                rankings.append(self.index.catalogue.on_dates(find_dates(query), profile_id, depth))
+        if lexical is not None:
+            rankings.extend(lexical.result())
         fused = fuse(rankings)
         rows = self.index.catalogue.get([cid for cid, _ in fused[: k * 3]])
         hits: list[Hit] = []
@@ -115,6 +117,20 @@ class Searcher:
             if len(hits) == k:
                 break
         return hits
+
+    def _lexical(
+        self,
+        query: str,
+        scopes: list[tuple[Literal["knowledge", "history"], int | None]],
+        profile_id: int | None,
+        kind: Scope,
+        depth: int,
+    ) -> list[list[str]]:
+        rankings = [self.index.catalogue.search(query, scope, pid, depth) for scope, pid in scopes]
+        if profile_id is not None and kind != "knowledge":
+            # a date in the question ("what did I say on 7 Nov?") ranks that day's entries
+            rankings.append(self.index.catalogue.on_dates(find_dates(query), profile_id, depth))
+        return rankings
 
     @staticmethod
     def _allowed(row: sqlite3.Row, profile_id: int | None) -> bool:
