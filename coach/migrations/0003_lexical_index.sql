@@ -14,19 +14,38 @@ CREATE TABLE index_chunks (
 CREATE INDEX index_chunks_source ON index_chunks(source);
 CREATE INDEX index_chunks_scope ON index_chunks(kind, profile_id);
 
-CREATE VIRTUAL TABLE index_fts USING fts5(
-    title, text, content = 'index_chunks', content_rowid = 'rowid', tokenize = 'porter unicode61 remove_diacritics 2'
+-- One FTS table per kind, so a search of the notes never walks the postings of everyone's history.
+CREATE VIRTUAL TABLE fts_knowledge USING fts5(
+    title, text, content = 'index_chunks', content_rowid = 'rowid',
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER index_chunks_ai AFTER INSERT ON index_chunks BEGIN
-    INSERT INTO index_fts (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
+CREATE VIRTUAL TABLE fts_history USING fts5(
+    title, text, content = 'index_chunks', content_rowid = 'rowid',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER index_chunks_ai_knowledge AFTER INSERT ON index_chunks WHEN NEW.kind = 'knowledge' BEGIN
+    INSERT INTO fts_knowledge (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
 END;
-CREATE TRIGGER index_chunks_ad AFTER DELETE ON index_chunks BEGIN
-    INSERT INTO index_fts (index_fts, rowid, title, text) VALUES ('delete', OLD.rowid, OLD.title || ' ' || OLD.citation, OLD.text);
-END;
-CREATE TRIGGER index_chunks_au AFTER UPDATE ON index_chunks BEGIN
-    INSERT INTO index_fts (index_fts, rowid, title, text)
+CREATE TRIGGER index_chunks_ad_knowledge AFTER DELETE ON index_chunks WHEN OLD.kind = 'knowledge' BEGIN
+    INSERT INTO fts_knowledge (fts_knowledge, rowid, title, text)
         VALUES ('delete', OLD.rowid, OLD.title || ' ' || OLD.citation, OLD.text);
-    INSERT INTO index_fts (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
+END;
+CREATE TRIGGER index_chunks_au_knowledge AFTER UPDATE ON index_chunks WHEN OLD.kind = 'knowledge' BEGIN
+    INSERT INTO fts_knowledge (fts_knowledge, rowid, title, text)
+        VALUES ('delete', OLD.rowid, OLD.title || ' ' || OLD.citation, OLD.text);
+    INSERT INTO fts_knowledge (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
+END;
+CREATE TRIGGER index_chunks_ai_history AFTER INSERT ON index_chunks WHEN NEW.kind = 'history' BEGIN
+    INSERT INTO fts_history (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
+END;
+CREATE TRIGGER index_chunks_ad_history AFTER DELETE ON index_chunks WHEN OLD.kind = 'history' BEGIN
+    INSERT INTO fts_history (fts_history, rowid, title, text)
+        VALUES ('delete', OLD.rowid, OLD.title || ' ' || OLD.citation, OLD.text);
+END;
+CREATE TRIGGER index_chunks_au_history AFTER UPDATE ON index_chunks WHEN OLD.kind = 'history' BEGIN
+    INSERT INTO fts_history (fts_history, rowid, title, text)
+        VALUES ('delete', OLD.rowid, OLD.title || ' ' || OLD.citation, OLD.text);
+    INSERT INTO fts_history (rowid, title, text) VALUES (NEW.rowid, NEW.title || ' ' || NEW.citation, NEW.text);
 END;
 
 -- Small facts about this data home, such as its id (it names the collections on a shared Chroma server).

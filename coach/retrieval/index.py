@@ -140,6 +140,12 @@ class Index:
         self._stores[name] = vs
         return vs
 
+    def nearest(self, kind: str, profile_id: int | None, vector: list[float], k: int) -> list[str]:
+        """Ids of the k nearest chunks; only ids and distances travel, the text is in the catalogue."""
+        collection = self.vectorstore(kind, profile_id)._collection
+        found = collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return list(found["ids"][0]) if found["ids"] else []
+
     def _forget_scope(self, kind: str, profile_id: int | None) -> None:
         with self.store.db.tx() as conn:
             if kind == "knowledge":

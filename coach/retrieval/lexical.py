@@ -106,15 +106,13 @@ class Catalogue:
         return ranked[:limit]
 
     def _match(self, match: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
-        sql = (
-            "SELECT c.id FROM index_fts JOIN index_chunks c ON c.rowid = index_fts.rowid "
-            "WHERE index_fts MATCH ? AND c.kind = ?"
-        )
-        params: list[object] = [match, kind]
+        table = "fts_knowledge" if kind == "knowledge" else "fts_history"
+        sql = f"SELECT c.id FROM {table} f JOIN index_chunks c ON c.rowid = f.rowid WHERE {table} MATCH ?"
+        params: list[object] = [match]
         if kind == "history":
             sql += " AND c.profile_id = ?"
             params.append(profile_id)
-        sql += " ORDER BY bm25(index_fts, 2.0, 1.0) LIMIT ?"
+        sql += f" ORDER BY bm25({table}, 2.0, 1.0) LIMIT ?"
         params.append(limit)
         return [r[0] for r in self.db.query(sql, tuple(params))]
 

@@ -101,9 +101,7 @@ class Searcher:
         if mode in ("fused", "dense"):
             vector = self.index.embedder.embed_query(query)
             for scope, pid in scopes:
-                vs = self.index.vectorstore(scope, pid)
-                found = vs.similarity_search_by_vector_with_relevance_scores(vector, k=depth)
-                rankings.append([doc.id for doc, _ in found if doc.id])
+                rankings.append(self.index.nearest(scope, pid, vector, depth))
         if lexical is not None:
             rankings.extend(lexical.result())
         fused = fuse(rankings)
