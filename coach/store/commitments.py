@@ -5,10 +5,10 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from coach.errors import InputError, NotFoundError
+from coach.errors import InputError
 from coach.models import COMMITMENT_STATUSES, Commitment
 from coach.store.db import Database, now
-from coach.store.rows import columns, from_row, insert, update
+from coach.store.rows import columns, from_row, insert, owned_row, update
 
 
 class Commitments:
@@ -23,9 +23,7 @@ class Commitments:
         return self.get(cid)
 
     def get(self, commitment_id: int, profile_id: int | None = None) -> Commitment:
-        row = self.db.one("SELECT * FROM commitments WHERE id = ?", (commitment_id,))
-        if row is None or (profile_id is not None and row["profile_id"] != profile_id):
-            raise NotFoundError(f"no commitment with id {commitment_id}")
+        row = owned_row(self.db, "commitments", commitment_id, profile_id, "commitment")
         return from_row(Commitment, row)
 
     def list(

@@ -8,7 +8,7 @@ from typing import Any
 from coach.errors import InputError, NotFoundError
 from coach.models import GOAL_STATUSES, Goal, Milestone
 from coach.store.db import Database, now
-from coach.store.rows import columns, from_row, insert, update
+from coach.store.rows import columns, from_row, insert, owned_row, update
 
 
 class Goals:
@@ -29,9 +29,7 @@ class Goals:
         return self.get(gid)
 
     def get(self, goal_id: int, profile_id: int | None = None) -> Goal:
-        row = self.db.one("SELECT * FROM goals WHERE id = ?", (goal_id,))
-        if row is None or (profile_id is not None and row["profile_id"] != profile_id):
-            raise NotFoundError(f"no goal with id {goal_id}")
+        row = owned_row(self.db, "goals", goal_id, profile_id, "goal")
         return from_row(Goal, row)
 
     def list(self, profile_id: int, status: str | None = None) -> list[Goal]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach.errors import NotFoundError
 from coach.models import Meeting
 from coach.store.db import Database, now
-from coach.store.rows import columns, from_row, insert, update
+from coach.store.rows import columns, from_row, insert, owned_row, update
 
 
 class Meetings:
@@ -20,9 +19,7 @@ class Meetings:
         return self.get(mid)
 
     def get(self, meeting_id: int, profile_id: int | None = None) -> Meeting:
-        row = self.db.one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
-        if row is None or (profile_id is not None and row["profile_id"] != profile_id):
-            raise NotFoundError(f"no meeting with id {meeting_id}")
+        row = owned_row(self.db, "meetings", meeting_id, profile_id, "meeting")
         return from_row(Meeting, row)
 
     def list(self, profile_id: int) -> list[Meeting]:

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from coach.errors import NotFoundError
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -29,6 +31,14 @@ def from_row(model: type[M], row: sqlite3.Row, **extra: Any) -> M:
             data[key] = json.loads(data[key])
     data.update(extra)
     return model.model_validate(data)
+
+
+def owned_row(db: Any, table: str, row_id: int, profile_id: int | None, label: str) -> sqlite3.Row:
+    """The row with this id, or NotFoundError; a row of another profile is reported as not found."""
+    row = db.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    if row is None or (profile_id is not None and row["profile_id"] != profile_id):
+        raise NotFoundError(f"no {label} with id {row_id}")
+    return row
 
 
 def columns(record: BaseModel, exclude: set[str]) -> dict[str, Any]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from coach.errors import NotFoundError
 from coach.models import Session, Turn
 from coach.store.db import Database, now
-from coach.store.rows import columns, from_row, insert, update
+from coach.store.rows import columns, from_row, insert, owned_row, update
 
 
 class Sessions:
@@ -43,9 +42,7 @@ class Sessions:
         )
 
     def get(self, session_id: int, profile_id: int | None = None, *, with_turns: bool = True) -> Session:
-        row = self.db.one("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        if row is None or (profile_id is not None and row["profile_id"] != profile_id):
-            raise NotFoundError(f"no session with id {session_id}")
+        row = owned_row(self.db, "sessions", session_id, profile_id, "session")
         turns = self.turns(session_id) if with_turns else []
         return from_row(Session, row, turns=turns)
 
