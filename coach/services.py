@@ -34,7 +34,9 @@ class Coach:
         self, query: str, *, profile: str | None = None, kind: Scope = "all", k: int = 5, mode: Mode = "fused"
     ) -> list[Hit]:
         """Search notes and, unless kind is knowledge, the active (or named) profile's history."""
-        pid = self.profile(profile).id if kind != "knowledge" or profile else None
+        pid: int | None = None
+        if kind == "history" or profile or (kind == "all" and self.store.profiles.list()):
+            pid = self.profile(profile).id  # with no profile yet, "all" searches the notes alone
         return self.searcher.search(query, profile_id=pid, kind=kind, k=k, mode=mode)
 
     def warm(self) -> None:

@@ -134,6 +134,12 @@ def test_empty_query_is_refused(coach: Coach, query: str) -> None:
         coach.search(query)
 
 
+def test_without_any_profile_the_notes_are_still_searchable(coach: Coach) -> None:
+    assert all(h.kind == "knowledge" for h in coach.search("hot seat", k=3))
+    with pytest.raises(NotFoundError, match="coach profile add"):
+        coach.search("hot seat", kind="history")
+
+
 def test_unknown_profile_is_refused(coach: Coach) -> None:
     coach.store.profiles.add("Ana")
     with pytest.raises(NotFoundError, match="Nobody"):
