@@ -115,3 +115,33 @@ def find_dates(text: str, *, today: date | None = None) -> set[date]:
     for m in re.finditer(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", low):
         add(int(m[3]) if m[3] else None, _MONTHS.index(m[1]) + 1, int(m[2]))
     return found
+
+
+_DUE_PATTERNS = [
+    r"\d{4}-\d{1,2}-\d{1,2}",
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}(?:,?\s+\d{{4}})?",
+    rf"{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
+    r"(?:next\s+)?(?:mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat|sun)(?:day)?",
+    r"tomorrow|today|tonight|next week|end of (?:the )?(?:week|month)|the weekend",
+    r"in (?:\d{1,3}|a|an|one|two|three|four) (?:day|week|fortnight)s?",
+]
+_DUE_RE = re.compile(r"\b(?:" + "|".join(_DUE_PATTERNS) + r")\b", re.I)
+_LOOSE_DUE = re.compile(r"\b(?:by|before|until|due)\s+(?:the\s+)?(\S+(?:\s+\S+)?)", re.I)
+
+
+def find_due(text: str, *, today: date | None = None) -> tuple[date | None, str | None]:
+    """The due date written in a commitment ("send it by Friday"), or the problem with it.
+
+    Returns (date, None), (None, problem) for a date that cannot be used, or (None, None) for none."""
+    today = today or date.today()
+    matches = list(_DUE_RE.finditer(text))
+    if matches:
+        phrase = matches[-1].group(0)
+        try:
+            return parse_date(phrase, today=today), None
+        except InputError as exc:
+            return None, str(exc)
+    loose = _LOOSE_DUE.search(text)
+    if loose and re.search(r"\d", loose.group(1)):
+        return None, f"cannot understand the date '{loose.group(1).rstrip('.,;')}'"
+    return None, None

@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from coach import __version__
-from coach.cli import commitment, config_cmd, doctor, goal, profile, search_cmd
+from coach.cli import commitment, config_cmd, doctor, flows_cmd, goal, insights_cmd, profile, search_cmd
 from coach.cli.state import CliState
 from coach.errors import CoachError
 
@@ -29,6 +29,12 @@ app.add_typer(config_cmd.app, name="config")
 app.command("doctor")(doctor.doctor)
 app.command("search")(search_cmd.search)
 app.add_typer(search_cmd.index_app, name="index")
+app.add_typer(flows_cmd.flows_app, name="flows")
+app.command("reflect")(flows_cmd.reflect)
+app.command("prep")(flows_cmd.prep)
+app.command("feedback")(flows_cmd.feedback)
+app.command("insights")(insights_cmd.insights)
+goal.app.command("new")(flows_cmd.goal_new)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,217 @@
+"""Guided flows from the shell: coach reflect, prep, feedback, goal new; coach flows list and show."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+import yaml
+
+from coach.cli.common import console, emit_json, say, table
+from coach.cli.state import profile_of
+from coach.engine.flows import Flow, get_flow, load_flows
+from coach.errors import InputError
+
+if TYPE_CHECKING:
+    from coach.engine.engine import Engine, Prompt
+
+flows_app = typer.Typer(
+    help="The coaching flows: list them, or show one's stages and checks.", no_args_is_help=True
+)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AnswersOpt = Annotated[Path | None, typer.Option("--answers", help="YAML: stage id -> answer (or a list).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the artefact (Markdown) here.")]
+ResumeOpt = Annotated[
+    bool | None, typer.Option("--resume/--new", help="Resume an unfinished session, or not.")
+]
+
+
+@flows_app.command("list")
+def list_(json_out: JsonOpt = False) -> None:
+    """Every flow, with its job."""
+    flows = load_flows()
+    if json_out:
+        emit_json(
+            [
+                {"id": f.id, "title": f.title, "job": f.job, "stages": [s.id for s in f.stages]}
+                for f in flows.values()
+            ]
+        )
+        return
+    table(
+        ["flow", "job", "title", "stages"],
+        [[f.id, f.job, f.title, " · ".join(s.title for s in f.stages)] for f in flows.values()],
+    )
+
+
+@flows_app.command("show")
+def show(name: str, json_out: JsonOpt = False) -> None:
+    """One flow's stages, questions and checks."""
+    flow = get_flow(name)
+    if json_out:
+        emit_json(flow.model_dump(mode="json"))
+        return
+    say(f"{flow.title} ({flow.job}): {flow.description.strip()}")
+    table(
+        ["stage", "type", "question", "checks"],
+        [[s.id, s.type, s.ask.strip(), ", ".join(c.check for c in s.checks)] for s in flow.stages],
+    )
+
+
+def _load_answers(path: Path) -> dict[str, list[str]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read the answers file {path}: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of stage id to answer")
+    out: dict[str, list[str]] = {}
+    for key, value in data.items():
+        items = value if isinstance(value, list) else [value]
+        out[str(key)] = ["" if v is None else str(v) for v in items]
+    return out
+
+
+def _show(prompt: Prompt) -> None:
+    bar = " ".join(f"[{s.label}]" if s.state == "current" else s.label for s in prompt.stages)
+    console.print(bar, style="dim", markup=False, highlight=False)
+    if prompt.notice:
+        console.print(prompt.notice, style="yellow", markup=False)
+    for recall in prompt.recalls:
+        console.print(f"↺ {recall.text} {recall.citation}", style="cyan", markup=False)
+    if prompt.tip:
+        console.print(f"Tip: {prompt.tip.text} {prompt.tip.citation}", style="green", markup=False)
+    console.print(prompt.text, style="bold", markup=False)
+
+
+def _read(prompt: Prompt, flow: Flow) -> str:
+    stage = flow.stage(prompt.stage) if prompt.stage else None
+    multi = stage is not None and stage.type in ("commitments", "milestones") and prompt.kind == "question"
+    multi = multi or "one per line" in prompt.text.lower()
+    if not multi:
+        return input("> ")
+    console.print("(one per line; an empty line ends the list)", style="dim", markup=False)
+    lines = []
+    while line := input("> "):
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _drive_from_file(engine: Engine, prompt: Prompt, answers: dict[str, list[str]]) -> Prompt:
+    while not prompt.done:
+        queue = answers.get(prompt.stage or "", [])
+        if queue:
+            prompt = engine.answer(queue.pop(0))
+        elif prompt.kind == "question" and prompt.stage not in engine.answers:
+            prompt = engine.skip()
+        else:
+            prompt = engine.decline()
+    return prompt
+
+
+def _drive_interactive(engine: Engine, prompt: Prompt, flow: Flow) -> Prompt:
+    while not prompt.done:
+        _show(prompt)
+        text = _read(prompt, flow)
+        command = text.strip().lower()
+        if command == "/back":
+            prompt = engine.back()
+        elif command == "/skip":
+            prompt = engine.skip()
+        elif command in ("/quit", "/exit"):
+            raise KeyboardInterrupt
+        else:
+            prompt = engine.answer(text)
+    return prompt
+
+
+def run_flow(
+    ctx: typer.Context,
+    job: str,
+    flow_name: str,
+    answers_file: Path | None,
+    json_out: bool,
+    out: Path | None,
+    resume: bool | None,
+) -> None:
+    from coach.engine.engine import Engine
+    from coach.engine.grounding import SearchRetriever
+    from coach.services import Coach
+
+    flow = get_flow(flow_name)
+    if flow.job != job:
+        raise InputError(f"flow '{flow.id}' is for {flow.job}, not {job}")
+    answers = _load_answers(answers_file) if answers_file else None
+    interactive = answers is None and sys.stdin.isatty()
+    with Coach.open() as coach:
+        profile = coach.profile(profile_of(ctx))
+        retriever = SearchRetriever(coach.searcher)
+        pid = profile.id or 0
+        pending = Engine.unfinished(coach.store, pid, flow.id)
+        if pending and (resume or (resume is None and interactive and _ask_resume(pending.started_at))):
+            engine, prompt = Engine.resume(coach.store, flow, pending.id or 0, retriever)
+        else:
+            engine, prompt = Engine.start(coach.store, flow, pid, retriever)
+        try:
+            if answers is not None:
+                prompt = _drive_from_file(engine, prompt, answers)
+            else:
+                prompt = _drive_interactive(engine, prompt, flow)
+        except (KeyboardInterrupt, EOFError):
+            console.print(
+                "\nYour answers so far are saved. Run the same command again to resume.",
+                style="yellow",
+                markup=False,
+            )
+            raise typer.Exit(130) from None
+    _emit(prompt, json_out, out)
+
+
+def _ask_resume(started: Any) -> bool:
+    reply = input(f"You have an unfinished session from {started:%d %b %H:%M}. Resume it? [Y/n] ")
+    return reply.strip().lower() in ("", "y", "yes")
+
+
+def _emit(prompt: Prompt, json_out: bool, out: Path | None) -> None:
+    artefact = prompt.artefact
+    assert artefact is not None
+    if out:
+        out.write_text(artefact.markdown, encoding="utf-8")
+        if artefact.card:
+            out.with_name(f"{out.stem}.card.md").write_text(artefact.card, encoding="utf-8")
+    if json_out:
+        emit_json(artefact)
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(artefact.markdown))
+    if artefact.card:
+        console.print("Share-safe card:", style="bold", markup=False)
+        console.print(Markdown(artefact.card))
+    if out:
+        say(f"Saved to {out}")
+
+
+def _command(job: str, default_flow: str, doc: str) -> Any:
+    def command(
+        ctx: typer.Context,
+        flow: Annotated[
+            str, typer.Option("--flow", help="Which flow (see: coach flows list).")
+        ] = default_flow,
+        answers: AnswersOpt = None,
+        json_out: JsonOpt = False,
+        out: OutOpt = None,
+        resume: ResumeOpt = None,
+    ) -> None:
+        run_flow(ctx, job, flow, answers, json_out, out, resume)
+
+    command.__doc__ = doc
+    return command
+
+
+reflect = _command("reflection", "gibbs", "Reflect after a session (Gibbs, what-so-what, or free).")
+prep = _command("meeting-prep", "mastermind", "Prepare for a mastermind meeting: review, hot seat, ask.")
+feedback = _command("mentor-feedback", "sbi", "Draft SBI feedback and reflective questions for a mentee.")
+goal_new = _command("goal", "grow", "Set a goal with GROW, SMART checks and WOOP plans.")

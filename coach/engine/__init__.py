@@ -1,0 +1,1 @@
+"""The guided coaching engine: flows as data, one state machine that runs any of them."""

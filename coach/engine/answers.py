@@ -1,0 +1,108 @@
+"""Reading structured answers: a mood, tags, commitments with due dates, a review status, yes or no."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel
+
+from coach.dates import find_due
+from coach.errors import InputError
+
+YES = {"yes", "y", "ok", "okay", "sure", "yep", "save", "confirm", "fine", "good", "looks good", "correct"}
+NO = {"no", "n", "none", "nope", "nothing", "skip"}
+_MOOD_WORDS = {
+    "awful": 1,
+    "terrible": 1,
+    "bad": 2,
+    "low": 2,
+    "meh": 3,
+    "okay": 3,
+    "ok": 3,
+    "fine": 3,
+    "good": 4,
+    "great": 5,
+    "excellent": 5,
+    "amazing": 5,
+}
+
+
+class Proposal(BaseModel):
+    text: str
+    due: date | None = None
+    undated: bool = False
+    """The user gave no date when asked; saved without one."""
+
+
+class ReviewItem(BaseModel):
+    commitment_id: int
+    text: str
+    due: date | None = None
+    status: str | None = None
+    obstacle: str | None = None
+
+
+def is_yes(text: str) -> bool:
+    return text.strip().lower().rstrip(".!") in YES
+
+
+def is_no(text: str) -> bool:
+    return text.strip().lower().rstrip(".!") in NO
+
+
+def mood(text: str) -> int:
+    s = text.strip().lower()
+    if m := re.fullmatch(r"([1-5])(?:\s*/\s*5)?\.?", s):
+        return int(m[1])
+    if s in _MOOD_WORDS:
+        return _MOOD_WORDS[s]
+    raise InputError(f"'{text.strip()[:40]}' is not a mood: give a number from 1 (low) to 5 (high)")
+
+
+def tags(text: str) -> list[str]:
+    parts = re.split(r"[,\n]+|\s+(?=#)", text)
+    out: list[str] = []
+    for part in parts:
+        tag = part.strip().lstrip("#").strip()
+        if tag and tag.lower() not in (t.lower() for t in out):
+            out.append(tag[:60])
+    return out
+
+
+def lines(text: str) -> list[str]:
+    """Items written one per line, or as a numbered or bulleted list; bullets and numbers removed."""
+    items = []
+    for raw in text.splitlines():
+        item = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", raw).strip()
+        if item:
+            items.append(item)
+    return items
+
+
+def proposals(text: str, today: date) -> tuple[list[Proposal], list[str]]:
+    """Commitments with the due date each one names; problems with dates that cannot be used."""
+    found, problems = [], []
+    for item in lines(text):
+        due, problem = find_due(item, today=today)
+        if problem:
+            problems.append(f"'{item[:60]}': {problem}")
+        found.append(Proposal(text=item, due=due))
+    return found, problems
+
+
+_DONE = ["done", "did it", "completed", "complete", "finished", "yes", "sent", "shipped"]
+_PARTIAL = ["partial", "partly", "half", "some of", "halfway", "started", "in progress", "almost", "most of"]
+_MISSED = ["missed", "didn't", "did not", "no", "not done", "failed", "skipped", "dropped", "forgot"]
+
+
+def review_status(text: str) -> tuple[str, str | None]:
+    """done / partial / missed from an answer, and what got in the way (the rest of the answer)."""
+    low = text.lower()
+    first = re.split(r"[,.;:\-–—]", low, maxsplit=1)[0]
+    for status, words in (("partial", _PARTIAL), ("missed", _MISSED), ("done", _DONE)):
+        if any(re.search(rf"\b{re.escape(w)}\b", first) for w in words):
+            rest = re.split(r"[,.;:\-–—]", text, maxsplit=1)
+            obstacle = rest[1].strip() if len(rest) > 1 and rest[1].strip() else None
+            return status, obstacle
+    raise InputError("say done, partial or missed first, then what got in the way")

@@ -1,0 +1,151 @@
+"""What a finished conversation leaves: the Markdown artefact and the records it stores."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from coach.engine.checks import CheckResult
+from coach.models import Commitment, Goal
+
+if TYPE_CHECKING:
+    from coach.engine.engine import Artefact, Engine
+
+_EMPTY = "_(skipped)_"
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return _EMPTY
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {i}" for i in items) if items else _EMPTY
+
+
+def _fields(engine: Engine) -> _Fields:
+    fields = _Fields({k: v for k, v in engine.answers.items() if v.strip()})
+    fields["title"] = engine.flow.title
+    fields["date"] = f"{engine.today:%A %d %B %Y}"
+    fields["commitments"] = _bullets(
+        [f"{p.text} (due {p.due:%a %d %b})" if p.due else p.text for p in engine.proposals]
+    )
+    fields["milestones"] = _bullets(
+        [f"{m.text} (by {m.due:%d %b})" if m.due else m.text for m in engine.milestones]
+    )
+    fields["mood"] = f"{engine.mood}/5" if engine.mood else _EMPTY
+    fields["tags"] = ", ".join(engine.tags) if engine.tags else _EMPTY
+    marks = {"done": "✅ done", "partial": "🟡 partial", "missed": "❌ missed"}
+    fields["review"] = _bullets(
+        [
+            f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
+            + (f" (what got in the way: {i.obstacle})" if i.obstacle else "")
+            for i in engine.review
+        ]
+    )
+    fields["review_card"] = _bullets(
+        [f"{i.text}: {marks.get(i.status or '', 'not reviewed')}" for i in engine.review]
+    )
+    flagged = [r for results in engine.checks.values() for r in results if not r.ok]
+    fields["checks"] = (
+        _bullets([f"{r.label}: {r.message}. Try: {r.suggestion}" for r in flagged])
+        if flagged
+        else "- every check passed"
+    )
+    fields["questions"] = _bullets(choose_questions(engine))
+    for key, value in engine.dates.items():
+        fields[key] = f"{value:%A %d %B %Y}"
+    return fields
+
+
+def choose_questions(engine: Engine, n: int = 5) -> list[str]:
+    """Questions from the flow's bank whose tags match the words of the answers, general ones to fill."""
+    if not engine.flow.questions:
+        return []
+    words = set(re.findall(r"\w+", " ".join(engine.answers.values()).lower()))
+    scored = []
+    for i, q in enumerate(engine.flow.questions):
+        tags = q.get("tags", [])
+        tag_list = tags if isinstance(tags, list) else [tags]
+        score = sum(1 for t in tag_list if t in words)
+        scored.append((-score, "general" not in tag_list, i, str(q["ask"])))
+    scored.sort()
+    return [ask for _, _, _, ask in scored[:n]]
+
+
+def finish(engine: Engine) -> Artefact:
+    """Store what the conversation produced, end the session, and return the artefact."""
+    from coach.engine.engine import Artefact
+
+    store, flow, pid, sid = engine.store, engine.flow, engine.profile_id, engine.session_id
+    fields = _fields(engine)
+    markdown = flow.summary.format_map(fields).strip() + "\n"
+    card = flow.card.format_map(fields).strip() + "\n" if flow.card else None
+    stored: dict[str, list[int]] = {}
+    goal_id = None
+    meeting_id = None
+    with store.db.tx():
+        if flow.job == "goal" and engine.answers.get("goal"):
+            first_line = engine.answers["goal"].strip().splitlines()[0][:200]
+            goal = store.goals.add(
+                Goal(
+                    profile_id=pid,
+                    title=first_line,
+                    why=engine.answers.get("why"),
+                    measure=engine.answers.get("measure"),
+                    target=engine.answers.get("target"),
+                    due=engine.dates.get("due"),
+                    framework=flow.id,
+                )
+            )
+            goal_id = goal.id
+            stored["goals"] = [goal.id or 0]
+            stored["milestones"] = [
+                store.goals.add_milestone(goal.id or 0, m.text[:200], m.due).id or 0
+                for m in engine.milestones
+            ]
+        if flow.job == "meeting-prep":
+            from coach.models import Meeting
+
+            meeting = store.meetings.add(
+                Meeting(
+                    profile_id=pid,
+                    group_name=(engine.answers.get("group") or "My group")[:200],
+                    date=engine.dates.get("meeting_date", engine.today),
+                    brief=markdown,
+                )
+            )
+            meeting_id = meeting.id
+            stored["meetings"] = [meeting.id or 0]
+            for item in engine.review:
+                if item.status:
+                    store.commitments.set_status(
+                        item.commitment_id, item.status, obstacle=item.obstacle, reviewed_in_session_id=sid
+                    )
+            stored["reviewed"] = [i.commitment_id for i in engine.review if i.status]
+        stored["commitments"] = [
+            store.commitments.add(
+                Commitment(profile_id=pid, text=p.text, due=p.due, goal_id=goal_id, made_in_session_id=sid)
+            ).id
+            or 0
+            for p in engine.proposals
+        ]
+        store.sessions.end(
+            sid, mood=engine.mood, tags=engine.tags, summary=markdown, goal_id=goal_id, meeting_id=meeting_id
+        )
+    all_checks: list[CheckResult] = [r for results in engine.checks.values() for r in results]
+    return Artefact(
+        flow=flow.id,
+        job=flow.job,
+        title=flow.title,
+        markdown=markdown,
+        card=card,
+        session_id=sid,
+        stored=stored,
+        answers=dict(engine.answers),
+        followups=list(engine.followups),
+        unanswered=list(engine.unanswered),
+        tips=list(engine.tips),
+        recalls=list(engine.recalls),
+        checks=all_checks,
+    )

@@ -1,0 +1,500 @@
+"""The engine: one state machine over a flow's stages; every answer is saved as it is given."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from coach import dates
+from coach.engine import answers as parse
+from coach.engine.answers import Proposal, ReviewItem
+from coach.engine.checks import CheckResult, run_check
+from coach.engine.flows import Check, Flow, Stage
+from coach.errors import InputError
+from coach.models import Session, Turn
+from coach.store import Store
+
+Awaiting = Literal["main", "followup", "due", "confirm"]
+PromptKind = Literal["question", "followup", "retry", "confirm", "done"]
+CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
+
+
+class Tip(BaseModel):
+    title: str
+    text: str
+    citation: str
+
+
+class Recall(BaseModel):
+    text: str
+    citation: str
+    source: str
+
+
+class StageInfo(BaseModel):
+    id: str
+    title: str
+    label: str
+    state: Literal["done", "current", "todo", "skipped"]
+
+
+class Artefact(BaseModel):
+    flow: str
+    job: str
+    title: str
+    markdown: str
+    card: str | None = None
+    session_id: int
+    stored: dict[str, list[int]] = Field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict)
+    followups: list[str] = Field(default_factory=list)
+    """Follow-up questions asked (and answered)."""
+    unanswered: list[str] = Field(default_factory=list)
+    """Follow-up questions that got no answer."""
+    tips: list[Tip] = Field(default_factory=list)
+    recalls: list[Recall] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+
+
+class Prompt(BaseModel):
+    session_id: int
+    flow: str
+    kind: PromptKind
+    text: str
+    stage: str | None
+    stage_title: str
+    stage_index: int
+    stages: list[StageInfo]
+    notice: str = ""
+    tip: Tip | None = None
+    recalls: list[Recall] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+    artefact: Artefact | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.kind == "done"
+
+
+class Retriever(Protocol):
+    def tip(self, query: str, seen: set[str]) -> Tip | None: ...
+
+    def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]: ...
+
+
+class Engine:
+    """Runs one flow for one profile. Build with Engine.start() or Engine.resume()."""
+
+    def __init__(
+        self,
+        store: Store,
+        flow: Flow,
+        profile_id: int,
+        session_id: int,
+        retriever: Retriever | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.store, self.flow, self.profile_id, self.session_id = store, flow, profile_id, session_id
+        self.retriever = retriever
+        self.today = today or date.today()
+        self.pos = 0
+        self.awaiting: Awaiting = "main"
+        self.answers: dict[str, str] = {}
+        self.skipped: set[str] = set()
+        self.pending: list[Check] = []
+        self.asked_empty = False
+        self.notice = ""
+        self.proposals: list[Proposal] = []
+        self.review: list[ReviewItem] = []
+        self.review_pos = 0
+        self.mood: int | None = None
+        self.tags: list[str] = []
+        self.milestones: list[Proposal] = []
+        self.dates: dict[str, date] = {}
+        self.followups: list[str] = []
+        self.unanswered: list[str] = []
+        self.checks: dict[str, list[CheckResult]] = {}
+        self.tips: list[Tip] = []
+        self.recalls: list[Recall] = []
+        self.artefact: Artefact | None = None
+        self._tipped: set[str] = set()
+        self._enter_stage()
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        flow: Flow,
+        profile_id: int,
+        retriever: Retriever | None = None,
+        today: date | None = None,
+    ) -> tuple[Engine, Prompt]:
+        session = store.sessions.start(Session(profile_id=profile_id, kind=flow.job, framework=flow.id))
+        engine = cls(store, flow, profile_id, session.id or 0, retriever, today)
+        if retriever is not None:
+            engine.recalls = engine._start_recalls()
+        return engine, engine._prompt(first=True)
+
+    @classmethod
+    def resume(
+        cls,
+        store: Store,
+        flow: Flow,
+        session_id: int,
+        retriever: Retriever | None = None,
+        today: date | None = None,
+    ) -> tuple[Engine, Prompt]:
+        """Rebuild the state by replaying the saved answers, then ask where the user left off."""
+        session = store.sessions.get(session_id)
+        engine = cls(store, flow, session.profile_id, session_id, retriever, today)
+        for turn in session.turns:
+            if turn.role == "user":
+                engine._consume(turn.text)
+            elif turn.role == "system" and turn.text in CONTROL:
+                getattr(engine, f"_{CONTROL[turn.text]}")()
+        engine.notice = "Welcome back: picking up where you left off."
+        return engine, engine._prompt()
+
+    @staticmethod
+    def unfinished(store: Store, profile_id: int, flow_id: str) -> Session | None:
+        for session in store.sessions.list(profile_id):
+            if session.framework == flow_id and session.ended_at is None:
+                return session
+        return None
+
+    # --- the three things a user can do ---------------------------------------------------------
+    def answer(self, text: str) -> Prompt:
+        if self.artefact is not None:
+            return self._prompt()
+        try:
+            self.store.sessions.add_turn(self.session_id, Turn(role="user", stage=self.stage_id, text=text))
+        except InputError as exc:  # too long or a NUL: nothing stored, ask again
+            self.notice = f"That answer could not be saved: {exc}."
+            return self._prompt()
+        self._consume(text)
+        return self._prompt()
+
+    def back(self) -> Prompt:
+        self.store.sessions.add_turn(self.session_id, Turn(role="system", stage=self.stage_id, text="/back"))
+        self._back()
+        return self._prompt()
+
+    def skip(self) -> Prompt:
+        self.store.sessions.add_turn(self.session_id, Turn(role="system", stage=self.stage_id, text="/skip"))
+        self._skip()
+        return self._prompt()
+
+    def decline(self) -> Prompt:
+        """No answer to a follow-up (or a review item): note it and move on, keeping the main answer."""
+        self.store.sessions.add_turn(self.session_id, Turn(role="system", stage=self.stage_id, text="/pass"))
+        self._decline()
+        return self._prompt()
+
+    # --- state ---------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.pos >= len(self.flow.stages)
+
+    @property
+    def stage(self) -> Stage | None:
+        return None if self.finished else self.flow.stages[self.pos]
+
+    @property
+    def stage_id(self) -> str | None:
+        return self.stage.id if self.stage else None
+
+    def _back(self) -> None:
+        self.pos = max(0, min(self.pos, len(self.flow.stages)) - 1)
+        self._enter_stage()
+
+    def _skip(self) -> None:
+        if self.stage:
+            self.skipped.add(self.stage.id)
+            self.answers.pop(self.stage.id, None)
+        self._advance()
+
+    def _decline(self) -> None:
+        stage = self.stage
+        if stage is None:
+            return
+        self.notice = ""
+        if self.awaiting == "followup":
+            self.unanswered.append(self.pending.pop(0).ask)
+            if not self.pending:
+                self._advance()
+        elif self.awaiting == "due":
+            missing = next(p for p in self.proposals if p.due is None and not p.undated)
+            missing.undated = True
+            self.unanswered.append(f"By when: {missing.text}")
+            self._after_proposals()
+        elif self.awaiting == "confirm":
+            self._advance()
+        elif stage.type == "review" and self.review:
+            self.review_pos += 1
+            if self.review_pos >= len(self.review):
+                self._advance()
+        else:
+            self._skip()
+
+    def _advance(self) -> None:
+        self.pos += 1
+        self._enter_stage()
+        if self.finished:
+            from coach.engine.artefacts import finish
+
+            self.artefact = finish(self)
+
+    def _enter_stage(self) -> None:
+        self.awaiting, self.pending, self.asked_empty = "main", [], False
+        stage = self.stage
+        if stage is None:
+            return
+        self.skipped.discard(stage.id)
+        if stage.type == "review":
+            self.review = self._open_commitments()
+            self.review_pos = 0
+            if not self.review:
+                self.notice = "There are no open commitments to review."
+                self._advance()
+
+    def _open_commitments(self) -> list[ReviewItem]:
+        items = self.store.commitments.list(self.profile_id, "open")
+        return [
+            ReviewItem(commitment_id=c.id or 0, text=c.text, due=c.due)
+            for c in items
+            if c.made_in_session_id != self.session_id
+        ]
+
+    def _consume(self, text: str) -> None:
+        """Apply one answer to the state (used live and when replaying a saved session)."""
+        stage = self.stage
+        if stage is None:
+            return
+        self.notice = ""
+        if not text.strip():
+            if self.asked_empty or stage.optional:
+                self.notice = "Skipped." if not stage.optional else ""
+                self._skip()
+            else:
+                self.asked_empty = True
+                self.notice = "I didn't catch an answer. Try again, or send an empty answer to skip this one."
+            return
+        self.asked_empty = False
+        try:
+            self._dispatch(stage, text)
+        except InputError as exc:
+            self.notice = f"{exc}."[0].upper() + f"{exc}."[1:]
+
+    def _dispatch(self, stage: Stage, text: str) -> None:
+        if self.awaiting == "followup":
+            asked = self.pending.pop(0)
+            self.answers[stage.id] = f"{self.answers.get(stage.id, '')}\n{text}".strip()
+            self.followups.append(asked.ask)
+            if not self.pending:
+                self._advance()
+            return
+        if self.awaiting == "due":
+            missing = next(p for p in self.proposals if p.due is None and not p.undated)
+            missing.due = dates.parse_date(text, today=self.today)
+            self._after_proposals()
+            return
+        if self.awaiting == "confirm":
+            if parse.is_yes(text):
+                self._advance()
+                return
+            if parse.is_no(text):
+                self.proposals = []
+                self._advance()
+                return
+        handler = getattr(self, f"_on_{stage.type}")
+        handler(stage, text)
+
+    def _on_text(self, stage: Stage, text: str) -> None:
+        self.answers[stage.id] = text
+        results = [run_check(c.check, c.label, text, c.min_words) for c in stage.checks]
+        self.checks[stage.id] = results
+        self.pending = [c for c, r in zip(stage.checks, results, strict=True) if not r.ok]
+        if self.pending:
+            self.awaiting = "followup"
+        else:
+            self._advance()
+
+    def _on_mood(self, stage: Stage, text: str) -> None:
+        self.mood = parse.mood(text)
+        self.answers[stage.id] = str(self.mood)
+        self._advance()
+
+    def _on_tags(self, stage: Stage, text: str) -> None:
+        self.tags = parse.tags(text)
+        self.answers[stage.id] = ", ".join(self.tags)
+        self._advance()
+
+    def _on_date(self, stage: Stage, text: str) -> None:
+        self.dates[stage.id] = dates.parse_date(text, today=self.today)
+        self.answers[stage.id] = self.dates[stage.id].isoformat()
+        self._advance()
+
+    def _on_milestones(self, stage: Stage, text: str) -> None:
+        found, problems = parse.proposals(text, self.today)
+        if problems:
+            raise InputError("; ".join(problems))
+        self.milestones = found
+        self.answers[stage.id] = text
+        self._advance()
+
+    def _on_commitments(self, stage: Stage, text: str) -> None:
+        found, problems = parse.proposals(text, self.today)
+        if problems:
+            raise InputError("; ".join(problems))
+        self.proposals = found
+        self.answers[stage.id] = text
+        self._after_proposals()
+
+    def _after_proposals(self) -> None:
+        self.awaiting = "due" if any(p.due is None and not p.undated for p in self.proposals) else "confirm"
+
+    def _on_review(self, stage: Stage, text: str) -> None:
+        item = self.review[self.review_pos]
+        item.status, item.obstacle = parse.review_status(text)
+        self.review_pos += 1
+        self.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in self.review if i.status)
+        if self.review_pos >= len(self.review):
+            self._advance()
+
+    def _on_confirm(self, stage: Stage, text: str) -> None:  # a stage of its own, for "yes" questions
+        self.answers[stage.id] = text
+        self._advance()
+
+    # --- prompts -------------------------------------------------------------------------------
+    def _question(self, stage: Stage) -> tuple[PromptKind, str]:
+        if self.awaiting == "followup":
+            check = self.pending[0]
+            result = next(r for r in self.checks.get(stage.id, []) if r.check == check.check)
+            hint = f" ({result.suggestion})" if result.suggestion else ""
+            return "followup", f"{check.ask}{hint}"
+        if self.awaiting == "due":
+            missing = next(p for p in self.proposals if p.due is None and not p.undated)
+            return "followup", f"By when will you do this: '{missing.text}'? (Friday, 3 Dec, next week...)"
+        if self.awaiting == "confirm":
+            listed = "\n".join(
+                f"{i}. {p.text}" + (f" (due {p.due:%a %d %b})" if p.due else " (no date)")
+                for i, p in enumerate(self.proposals, 1)
+            )
+            return "confirm", (
+                f"I'll save these commitments:\n{listed}\nSay yes to save them, no to save "
+                "none, or write them again to change them."
+            )
+        if stage.type == "review":
+            item = self.review[self.review_pos]
+            due = f" (due {item.due:%d %b})" if item.due else ""
+            count = f"[{self.review_pos + 1}/{len(self.review)}] "
+            return "question", f"{count}{stage.ask}\n'{item.text}'{due}"
+        return "question", stage.ask
+
+    def _prompt(self, first: bool = False) -> Prompt:
+        stages = [
+            StageInfo(
+                id=s.id,
+                title=s.title,
+                label=s.label or s.title[:1],
+                state="current"
+                if i == self.pos
+                else "skipped"
+                if s.id in self.skipped
+                else "done"
+                if i < self.pos
+                else "todo",
+            )
+            for i, s in enumerate(self.flow.stages)
+        ]
+        if self.artefact is not None:
+            return Prompt(
+                session_id=self.session_id,
+                flow=self.flow.id,
+                kind="done",
+                stages=stages,
+                text=f"Done. Your {self.flow.title} is saved.",
+                stage=None,
+                stage_title="Done",
+                stage_index=len(self.flow.stages),
+                notice=self.notice,
+                artefact=self.artefact,
+            )
+        stage = self.stage
+        assert stage is not None
+        kind, text = self._question(stage)
+        if self.notice and kind == "question" and self.asked_empty:
+            kind = "retry"
+        tip = self._tip(stage) if kind == "question" else None
+        recalls = self.recalls if first else self._stage_recalls(stage, kind)
+        prompt = Prompt(
+            session_id=self.session_id,
+            flow=self.flow.id,
+            kind=kind,
+            text=text,
+            stage=stage.id,
+            stage_title=stage.title,
+            stage_index=self.pos,
+            stages=stages,
+            notice=self.notice,
+            tip=tip,
+            recalls=recalls,
+            checks=self.checks.get(stage.id, []),
+        )
+        cites = [c for c in [tip.citation if tip else None, *(r.citation for r in recalls)] if c]
+        self.store.sessions.add_turn(
+            self.session_id, Turn(role="coach", stage=stage.id, text=text, citations=cites)
+        )
+        return prompt
+
+    def _tip(self, stage: Stage) -> Tip | None:
+        if self.retriever is None or not stage.retrieve or stage.id in self._tipped:
+            return None
+        self._tipped.add(stage.id)
+        context = " ".join(v for v in list(self.answers.values())[-1:])
+        tip = self.retriever.tip(f"{stage.retrieve} {context}".strip(), {t.citation for t in self.tips})
+        if tip:
+            self.tips.append(tip)
+        return tip
+
+    def _start_recalls(self) -> list[Recall]:
+        recalls = []
+        for c in self.store.commitments.list(self.profile_id, "open")[:3]:
+            made = c.created_at.date() if c.created_at else None
+            when = f"On {made:%d %b}" if made else "Earlier"
+            due = f" (due {c.due:%d %b})" if c.due else ""
+            recalls.append(
+                Recall(
+                    text=f"{when} you committed to: {c.text}{due}.",
+                    citation=f"[commitment {made}]",
+                    source=f"commitment:{c.id}",
+                )
+            )
+        if self.retriever is not None:
+            seen = {r.source for r in recalls}
+            recalls += [
+                r
+                for r in self.retriever.recall(self.flow.recall, self.profile_id, self.session_id)
+                if r.source not in seen
+            ][:2]
+        self.recalls.extend(recalls)
+        return recalls
+
+    def _stage_recalls(self, stage: Stage, kind: str) -> list[Recall]:
+        if self.retriever is None or kind != "question" or not self.answers or stage.type == "review":
+            return []
+        last = list(self.answers.values())[-1]
+        shown = {r.source for r in self.recalls}
+        found = [
+            r
+            for r in self.retriever.recall(f"{stage.ask} {last}", self.profile_id, self.session_id)
+            if r.source not in shown
+        ][:1]
+        self.recalls.extend(found)
+        return found
+
+    def ended_at(self) -> str:
+        return datetime.now(UTC).isoformat()
