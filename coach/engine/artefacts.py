@@ -46,11 +46,9 @@ def _fields(engine: Engine) -> _Fields:
     fields["review_card"] = _bullets(
         [f"{i.text}: {marks.get(i.status or '', 'not reviewed')}" for i in engine.review]
     )
-    flagged = [r for results in engine.checks.values() for r in results if not r.ok]
-    fields["checks"] = (
-        _bullets([f"{r.label}: {r.message}. Try: {r.suggestion}" for r in flagged])
-        if flagged
-        else "- every check passed"
+    results = [r for stage_results in engine.checks.values() for r in stage_results]
+    fields["checks"] = _bullets(
+        [f"✓ {r.label}" if r.ok else f"⚠ {r.label}: {r.message}. Try: {r.suggestion}" for r in results]
     )
     fields["questions"] = _bullets(choose_questions(engine))
     for key, value in engine.dates.items():

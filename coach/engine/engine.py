@@ -291,8 +291,12 @@ class Engine:
     def _dispatch(self, stage: Stage, text: str) -> None:
         if self.awaiting == "followup":
             asked = self.pending.pop(0)
-            self.answers[stage.id] = f"{self.answers.get(stage.id, '')}\n{text}".strip()
+            before = self.answers.get(stage.id, "")
+            self.answers[stage.id] = text if asked.mode == "replace" else f"{before}\n{text}".strip()
             self.followups.append(asked.ask)
+            # the checks still to ask are judged again on the answer as it now stands
+            self._judge(stage)
+            self.pending = [c for c in self.pending if not self._passed(stage, c)]
             if not self.pending:
                 self._advance()
             return
@@ -312,11 +316,17 @@ class Engine:
         handler = getattr(self, f"_on_{stage.type}")
         handler(stage, text)
 
+    def _judge(self, stage: Stage) -> None:
+        text = self.answers.get(stage.id, "")
+        self.checks[stage.id] = [run_check(c.check, c.label, text, c.min_words) for c in stage.checks]
+
+    def _passed(self, stage: Stage, check: Check) -> bool:
+        return next(r.ok for r in self.checks[stage.id] if r.check == check.check)
+
     def _on_text(self, stage: Stage, text: str) -> None:
         self.answers[stage.id] = text
-        results = [run_check(c.check, c.label, text, c.min_words) for c in stage.checks]
-        self.checks[stage.id] = results
-        self.pending = [c for c, r in zip(stage.checks, results, strict=True) if not r.ok]
+        self._judge(stage)
+        self.pending = [c for c in stage.checks if not self._passed(stage, c)]
         if self.pending:
             self.awaiting = "followup"
         else:

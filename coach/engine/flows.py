@@ -28,6 +28,8 @@ class Check(BaseModel):
     ask: str
     """The follow-up question asked, once, when the check fails."""
     min_words: int = 0
+    mode: Literal["append", "replace"] = "append"
+    """Whether the follow-up's answer adds to the first answer or rewrites it."""
 
 
 class Stage(BaseModel):
