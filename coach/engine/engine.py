@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from coach import dates
 from coach.engine import answers as parse
@@ -171,8 +171,9 @@ class Engine:
             return self._prompt()
         try:
             self.store.sessions.add_turn(self.session_id, Turn(role="user", stage=self.stage_id, text=text))
-        except InputError as exc:  # too long or a NUL: nothing stored, ask again
-            self.notice = f"That answer could not be saved: {exc}."
+        except ValidationError as exc:  # too long or a NUL: nothing stored, ask again
+            reason = exc.errors()[0].get("ctx", {}).get("error") or exc.errors()[0]["msg"]
+            self.notice = f"That answer could not be saved: {reason}."
             return self._prompt()
         self._consume(text)
         return self._prompt()
