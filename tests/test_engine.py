@@ -33,9 +33,22 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
         for stage in flow.stages:
             assert stage.ask.strip()
             assert all(c.check in CHECKS for c in stage.checks)
-        flow.summary.format_map({s.id: "x" for s in flow.stages} | {"title": "", "date": "", "commitments": "",
-                                 "milestones": "", "mood": "", "tags": "", "review": "", "review_card": "",
-                                 "checks": "", "questions": "", "meeting_date": ""})
+        flow.summary.format_map(
+            {s.id: "x" for s in flow.stages}
+            | {
+                "title": "",
+                "date": "",
+                "commitments": "",
+                "milestones": "",
+                "mood": "",
+                "tags": "",
+                "review": "",
+                "review_card": "",
+                "checks": "",
+                "questions": "",
+                "meeting_date": "",
+            }
+        )
 
 
 @pytest.mark.parametrize(
@@ -43,16 +56,30 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
     [
         ("id: x\ntitle: [unclosed", "not valid YAML"),
         ("- a list", "expected a mapping"),
-        ("id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\nstages: []\n", "at least one stage"),
-        ("id: bad\ntitle: t\njob: dancing\ndescription: d\nrecall: r\nsummary: s\nstages: [{id: a, title: A, ask: q}]",
-         "job"),
-        ("id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\n"
-         "stages: [{id: a, title: A, ask: q, checks: [{check: psychic, label: l, ask: q}]}]", "unknown check 'psychic'"),
-        ("id: other\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\nstages: [{id: a, title: A, ask: q}]",
-         "must match the file name"),
+        (
+            "id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\nstages: []\n",
+            "at least one stage",
+        ),
+        (
+            "id: bad\ntitle: t\njob: dancing\ndescription: d\nrecall: r\nsummary: s\n"
+            "stages: [{id: a, title: A, ask: q}]",
+            "job",
+        ),
+        (
+            "id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\n"
+            "stages: [{id: a, title: A, ask: q, checks: [{check: psychic, label: l, ask: q}]}]",
+            "unknown check 'psychic'",
+        ),
+        (
+            "id: other\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\n"
+            "stages: [{id: a, title: A, ask: q}]",
+            "must match the file name",
+        ),
     ],
 )
-def test_a_malformed_flow_file_names_the_file_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
+def test_a_malformed_flow_file_names_the_file_and_the_problem(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(FlowError, match=message) as info:
@@ -68,7 +95,9 @@ def test_adding_a_flow_is_adding_a_file(tmp_path: Path) -> None:
     assert get_flow("tiny", tmp_path).stages[0].ask == "Say one thing"
 
 
-def test_grow_follows_up_on_weak_goals_and_stores_goal_milestones_commitments(store: Store, profile_id: int) -> None:
+def test_grow_follows_up_on_weak_goals_and_stores_goal_milestones_commitments(
+    store: Store, profile_id: int
+) -> None:
     engine, prompt = Engine.start(store, get_flow("grow"), profile_id, today=TODAY)
     assert prompt.stage == "goal" and [s.label for s in prompt.stages][:4] == ["G", "T", "W", "R"]
     prompt = engine.answer("More clients and a website and also a podcast")
@@ -80,8 +109,14 @@ def test_grow_follows_up_on_weak_goals_and_stores_goal_milestones_commitments(st
     assert prompt.stage == "due" and "in the past" in prompt.notice.lower()
     prompt = engine.answer("someday soon")
     assert "cannot understand the date" in prompt.notice.lower()
-    for text in ["31 Jan", "Replace my salary", "One client so far, referred by a friend, no marketing yet.",
-                 "Referrals, posts, workshops", "I avoid selling", "Be braver"]:
+    for text in [
+        "31 Jan",
+        "Replace my salary",
+        "One client so far, referred by a friend, no marketing yet.",
+        "Referrals, posts, workshops",
+        "I avoid selling",
+        "Be braver",
+    ]:
         prompt = engine.answer(text)
     assert prompt.kind == "followup" and "If <the obstacle" in prompt.text
     prompt = engine.answer("If I hesitate before sending, then I will send it within 5 minutes")
@@ -97,13 +132,22 @@ def test_grow_follows_up_on_weak_goals_and_stores_goal_milestones_commitments(st
     goal = store.goals.get(prompt.artefact.stored["goals"][0])
     assert goal.title == "Sign 3 new coaching clients" and goal.due == date(2027, 1, 31)
     assert goal.why == "Replace my salary" and goal.framework == "grow"
-    assert [m.title for m in store.goals.milestones(goal.id or 0)] == ["First client by 15 Dec", "Second client"]
+    assert [m.title for m in store.goals.milestones(goal.id or 0)] == [
+        "First client by 15 Dec",
+        "Second client",
+    ]
     made = store.commitments.list(profile_id, goal_id=goal.id)
-    assert [(c.text, c.due) for c in made] == [("Post on LinkedIn by Tuesday", date(2026, 11, 24)),
-                                               ("Email 5 colleagues", date(2026, 11, 27))]
+    assert [(c.text, c.due) for c in made] == [
+        ("Post on LinkedIn by Tuesday", date(2026, 11, 24)),
+        ("Email 5 colleagues", date(2026, 11, 27)),
+    ]
     assert all(c.made_in_session_id == prompt.session_id for c in made)
     session = store.sessions.get(prompt.session_id)
-    assert session.ended_at is not None and session.summary and "# Goal: Sign 3 new coaching clients" in session.summary
+    assert (
+        session.ended_at is not None
+        and session.summary
+        and "# Goal: Sign 3 new coaching clients" in session.summary
+    )
 
 
 def test_empty_answer_is_asked_again_once_then_skipped(store: Store, profile_id: int) -> None:
@@ -153,8 +197,12 @@ def test_back_and_skip(store: Store, profile_id: int) -> None:
 
 
 def test_resume_replays_saved_answers(store: Store, profile_id: int) -> None:
-    engine, prompt = run(store, profile_id, "gibbs", ["We pitched to the board on Monday and it went sideways fast.",
-                                                      "I felt anxious and then angry"])
+    engine, prompt = run(
+        store,
+        profile_id,
+        "gibbs",
+        ["We pitched to the board on Monday and it went sideways fast.", "I felt anxious and then angry"],
+    )
     prompt = engine.back()
     sid = prompt.session_id
     assert Engine.unfinished(store, profile_id, "gibbs").id == sid  # type: ignore[union-attr]
@@ -166,9 +214,16 @@ def test_resume_replays_saved_answers(store: Store, profile_id: int) -> None:
 
 
 def test_reflection_commitments_can_be_edited_before_saving(store: Store, profile_id: int) -> None:
-    engine, prompt = run(store, profile_id, "what-so-what", [
-        "Mentoring session with Dana about the promotion case.", "I undersell my work.",
-        "Write my wins list by Friday"])
+    engine, prompt = run(
+        store,
+        profile_id,
+        "what-so-what",
+        [
+            "Mentoring session with Dana about the promotion case.",
+            "I undersell my work.",
+            "Write my wins list by Friday",
+        ],
+    )
     assert prompt.kind == "confirm"
     prompt = engine.answer("Write my wins list by Thursday\nShare it with Dana next week")
     assert prompt.kind == "confirm" and "Thu 26 Nov" in prompt.text
@@ -177,11 +232,15 @@ def test_reflection_commitments_can_be_edited_before_saving(store: Store, profil
         prompt = engine.answer(text)
     assert prompt.done
     items = store.commitments.list(profile_id)
-    assert [(c.text, c.due) for c in items] == [("Write my wins list by Thursday", date(2026, 11, 26)),
-                                                ("Share it with Dana next week", date(2026, 11, 27))]
+    assert [(c.text, c.due) for c in items] == [
+        ("Write my wins list by Thursday", date(2026, 11, 26)),
+        ("Share it with Dana next week", date(2026, 11, 27)),
+    ]
 
 
-def test_meeting_prep_reviews_commitments_and_keeps_private_text_off_the_card(store: Store, profile_id: int) -> None:
+def test_meeting_prep_reviews_commitments_and_keeps_private_text_off_the_card(
+    store: Store, profile_id: int
+) -> None:
     a = store.commitments.add(Commitment(profile_id=profile_id, text="Send 10 outreach emails"))
     b = store.commitments.add(Commitment(profile_id=profile_id, text="Draft the pricing page"))
     engine, prompt = run(store, profile_id, "mastermind", ["Founders Circle", "Thursday"])
@@ -190,10 +249,13 @@ def test_meeting_prep_reviews_commitments_and_keeps_private_text_off_the_card(st
     assert "done, partial or missed" in prompt.notice
     prompt = engine.answer("partial, sent 6; a sick child took two days")
     prompt = engine.answer("missed - the week vanished")
-    for text in ["Signed the pilot", "Pricing the pilot-to-paid step; per-seat pricing confused two buyers",
-                 "Who has priced usage-based B2B software and can review my draft?",
-                 "What metric first?\nHow did you test it?\nWhat would you cut?",
-                 "Worried about runway (private)"]:
+    for text in [
+        "Signed the pilot",
+        "Pricing the pilot-to-paid step; per-seat pricing confused two buyers",
+        "Who has priced usage-based B2B software and can review my draft?",
+        "What metric first?\nHow did you test it?\nWhat would you cut?",
+        "Worried about runway (private)",
+    ]:
         prompt = engine.answer(text)
     assert prompt.done and prompt.artefact and prompt.artefact.card
     card, brief = prompt.artefact.card, prompt.artefact.markdown
