@@ -228,7 +228,7 @@ def test_reflection_commitments_can_be_edited_before_saving(store: Store, profil
     prompt = engine.answer("Write my wins list by Thursday\nShare it with Dana next week")
     assert prompt.kind == "confirm" and "Thu 26 Nov" in prompt.text
     prompt = engine.answer("yes")
-    for text in ["4", ""]:
+    for text in ["4", "", ""]:
         prompt = engine.answer(text)
     assert prompt.done
     items = store.commitments.list(profile_id)
@@ -311,3 +311,31 @@ def test_sbi_checker_flags_and_suggests_rewrites(store: Store, profile_id: int) 
 def test_checks(check: str, bad: str, good: str) -> None:
     assert not run_check(check, check, bad).ok
     assert run_check(check, check, good).ok
+
+
+def test_a_reflection_links_to_a_goal_the_user_names(store: Store, profile_id: int) -> None:
+    from coach.models import Goal
+
+    goal = store.goals.add(Goal(profile_id=profile_id, title="Sign 3 coaching clients"))
+    engine, prompt = run(
+        store,
+        profile_id,
+        "what-so-what",
+        [
+            "Discovery call with a potential client today.",
+            "I talk too much on calls.",
+            "Send a follow-up email by Friday",
+            "yes",
+            "3",
+            "sales",
+        ],
+    )
+    assert prompt.stage == "link"
+    prompt = engine.answer("the podcast")
+    assert prompt.stage == "link" and "no goal or meeting matches" in prompt.notice.lower()
+    prompt = engine.answer("coaching clients")
+    assert prompt.done and prompt.artefact
+    session = store.sessions.get(prompt.session_id)
+    assert session.goal_id == goal.id
+    assert store.commitments.list(profile_id, goal_id=goal.id)[0].text == "Send a follow-up email by Friday"
+    assert "Linked to: Goal: Sign 3 coaching clients" in prompt.artefact.markdown

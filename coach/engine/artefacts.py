@@ -80,8 +80,8 @@ def finish(engine: Engine) -> Artefact:
     markdown = flow.summary.format_map(fields).strip() + "\n"
     card = flow.card.format_map(fields).strip() + "\n" if flow.card else None
     stored: dict[str, list[int]] = {}
-    goal_id = None
-    meeting_id = None
+    goal_id = engine.links.get("goal")
+    meeting_id = engine.links.get("meeting")
     with store.db.tx():
         if flow.job == "goal" and engine.answers.get("goal"):
             first_line = engine.answers["goal"].strip().splitlines()[0][:200]

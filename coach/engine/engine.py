@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
@@ -113,6 +114,7 @@ class Engine:
         self.tags: list[str] = []
         self.milestones: list[Proposal] = []
         self.dates: dict[str, date] = {}
+        self.links: dict[str, int] = {}
         self.followups: list[str] = []
         self.unanswered: list[str] = []
         self.checks: dict[str, list[CheckResult]] = {}
@@ -374,6 +376,25 @@ class Engine:
         self.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in self.review if i.status)
         if self.review_pos >= len(self.review):
             self._advance()
+
+    def _on_link(self, stage: Stage, text: str) -> None:
+        """Link the session to a goal or a meeting the user names (by id, #id or words of its title)."""
+        want = text.strip().lower().lstrip("#")
+        words = set(re.findall(r"\w+", want))
+        for goal in self.store.goals.list(self.profile_id):
+            title = set(re.findall(r"\w+", goal.title.lower()))
+            if want == str(goal.id) or (words and len(words & title) >= max(1, len(title) // 2)):
+                self.links["goal"] = goal.id or 0
+                self.answers[stage.id] = f"Goal: {goal.title}"
+                self._advance()
+                return
+        for meeting in self.store.meetings.list(self.profile_id):
+            if words & set(re.findall(r"\w+", meeting.group_name.lower())):
+                self.links["meeting"] = meeting.id or 0
+                self.answers[stage.id] = f"Meeting: {meeting.group_name} {meeting.date}"
+                self._advance()
+                return
+        raise InputError(f"no goal or meeting matches '{text.strip()[:40]}'; name another, or leave it empty")
 
     def _on_confirm(self, stage: Stage, text: str) -> None:  # a stage of its own, for "yes" questions
         self.answers[stage.id] = text

@@ -12,7 +12,7 @@ from coach.errors import CoachError
 from coach.paths import bundled_dir
 
 Job = Literal["goal", "reflection", "meeting-prep", "mentor-feedback"]
-StageType = Literal["text", "mood", "date", "tags", "commitments", "review", "milestones", "confirm"]
+StageType = Literal["text", "mood", "date", "tags", "commitments", "review", "milestones", "confirm", "link"]
 
 
 class FlowError(CoachError):
