@@ -322,7 +322,7 @@ def test_a_reflection_links_to_a_goal_the_user_names(store: Store, profile_id: i
         profile_id,
         "what-so-what",
         [
-            "Discovery call with a potential client today.",
+            "Discovery call with a potential client from the bakery chain today.",
             "I talk too much on calls.",
             "Send a follow-up email by Friday",
             "yes",
