@@ -146,12 +146,15 @@ def wait_for_an_answer(home: Path) -> None:
     raise AssertionError("the answer was never saved")
 
 
-def test_a_killed_session_resumes_with_its_answers(home: Path, tmp_path: Path) -> None:
+CLI = [sys.executable, "-m", "coach"]
+
+
+def answer_in_a_process(home: Path, flow: str, first_answer: str) -> subprocess.Popen[str]:
+    """Start `coach reflect` on piped input, give one answer, and return once it is saved."""
     env = {**os.environ, "COACH_HOME": str(home)}
-    cli = [sys.executable, "-m", "coach"]
-    subprocess.run([*cli, "profile", "add", "Ana"], env=env, check=True, capture_output=True)
+    subprocess.run([*CLI, "profile", "add", "Ana"], env=env, check=True, capture_output=True)
     proc = subprocess.Popen(
-        [*cli, "reflect", "--flow", "what-so-what", "--new"],
+        [*CLI, "reflect", "--flow", flow, "--new"],
         env=env,
         text=True,
         stdin=subprocess.PIPE,
@@ -159,17 +162,23 @@ def test_a_killed_session_resumes_with_its_answers(home: Path, tmp_path: Path) -
         stderr=subprocess.PIPE,
     )
     assert proc.stdin is not None
-    proc.stdin.write("We ran the Osprey retro with the whole team today.\n")
+    proc.stdin.write(first_answer + "\n")
     proc.stdin.flush()
     wait_for_an_answer(home)
+    return proc
+
+
+def test_a_killed_session_resumes_with_its_answers(home: Path, tmp_path: Path) -> None:
+    proc = answer_in_a_process(home, "what-so-what", "We ran the Osprey retro with the whole team today.")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    env = {**os.environ, "COACH_HOME": str(home)}
     rest = tmp_path / "rest.yaml"
     rest.write_text(
         "so_what: It showed we skip the planning step.\nnow_what: Book planning for Monday\nmood: 3\n"
     )
     result = subprocess.run(
-        [*cli, "reflect", "--flow", "what-so-what", "--resume", "--answers", str(rest), "--json"],
+        [*CLI, "reflect", "--flow", "what-so-what", "--resume", "--answers", str(rest), "--json"],
         env=env,
         capture_output=True,
         text=True,
@@ -182,21 +191,7 @@ def test_a_killed_session_resumes_with_its_answers(home: Path, tmp_path: Path) -
 
 
 def test_ctrl_c_keeps_the_answers(home: Path) -> None:
-    env = {**os.environ, "COACH_HOME": str(home)}
-    cli = [sys.executable, "-m", "coach"]
-    subprocess.run([*cli, "profile", "add", "Ana"], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(
-        [*cli, "reflect", "--flow", "free", "--new"],
-        env=env,
-        text=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdin is not None
-    proc.stdin.write("A quiet day of deep work on the Falcon report.\n")
-    proc.stdin.flush()
-    wait_for_an_answer(home)
+    proc = answer_in_a_process(home, "free", "A quiet day of deep work on the Falcon report.")
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "saved" in out

@@ -15,7 +15,8 @@ from coach.engine.flows import Flow, get_flow, load_flows
 from coach.errors import InputError
 
 if TYPE_CHECKING:
-    from coach.engine.engine import Engine, Prompt
+    from coach.engine.engine import Engine
+    from coach.engine.results import Prompt
 
 flows_app = typer.Typer(
     help="The coaching flows: list them, or show one's stages and checks.", no_args_is_help=True

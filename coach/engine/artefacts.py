@@ -6,10 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 from coach.engine.checks import CheckResult
+from coach.engine.results import Artefact
 from coach.models import Commitment, Goal
 
 if TYPE_CHECKING:
-    from coach.engine.engine import Artefact, Engine
+    from coach.engine.engine import Engine
 
 _EMPTY = "_(skipped)_"
 
@@ -73,8 +74,6 @@ def choose_questions(engine: Engine, n: int = 5) -> list[str]:
 
 def finish(engine: Engine) -> Artefact:
     """Store what the conversation produced, end the session, and return the artefact."""
-    from coach.engine.engine import Artefact
-
     store, flow, pid, sid = engine.store, engine.flow, engine.profile_id, engine.session_id
     fields = _fields(engine)
     markdown = flow.summary.format_map(fields).strip() + "\n"

@@ -4,85 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Literal, Protocol
+from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from coach import dates
 from coach.engine import answers as parse
 from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
 from coach.engine.flows import Check, Flow, Stage
+from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Tip
 from coach.errors import InputError
 from coach.models import Session, Turn
 from coach.store import Store
 
 Awaiting = Literal["main", "followup", "due", "confirm"]
-PromptKind = Literal["question", "followup", "retry", "confirm", "done"]
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
-
-
-class Tip(BaseModel):
-    title: str
-    text: str
-    citation: str
-
-
-class Recall(BaseModel):
-    text: str
-    citation: str
-    source: str
-
-
-class StageInfo(BaseModel):
-    id: str
-    title: str
-    label: str
-    state: Literal["done", "current", "todo", "skipped"]
-
-
-class Artefact(BaseModel):
-    flow: str
-    job: str
-    title: str
-    markdown: str
-    card: str | None = None
-    session_id: int
-    stored: dict[str, list[int]] = Field(default_factory=dict)
-    answers: dict[str, str] = Field(default_factory=dict)
-    followups: list[str] = Field(default_factory=list)
-    """Follow-up questions asked (and answered)."""
-    unanswered: list[str] = Field(default_factory=list)
-    """Follow-up questions that got no answer."""
-    tips: list[Tip] = Field(default_factory=list)
-    recalls: list[Recall] = Field(default_factory=list)
-    checks: list[CheckResult] = Field(default_factory=list)
-
-
-class Prompt(BaseModel):
-    session_id: int
-    flow: str
-    kind: PromptKind
-    text: str
-    stage: str | None
-    stage_title: str
-    stage_index: int
-    stages: list[StageInfo]
-    notice: str = ""
-    tip: Tip | None = None
-    recalls: list[Recall] = Field(default_factory=list)
-    checks: list[CheckResult] = Field(default_factory=list)
-    artefact: Artefact | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.kind == "done"
-
-
-class Retriever(Protocol):
-    def tip(self, query: str, seen: set[str]) -> Tip | None: ...
-
-    def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]: ...
 
 
 class Engine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coach.engine.engine import Recall, Tip
+from coach.engine.results import Recall, Tip
 from coach.retrieval.lexical import STOP_WORDS
 from coach.retrieval.search import Searcher
 

@@ -1,0 +1,74 @@
+"""What the engine hands back: prompts with stage, tip and recalls, and the finished artefact."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from coach.engine.checks import CheckResult
+
+PromptKind = Literal["question", "followup", "retry", "confirm", "done"]
+
+
+class Tip(BaseModel):
+    title: str
+    text: str
+    citation: str
+
+
+class Recall(BaseModel):
+    text: str
+    citation: str
+    source: str
+
+
+class StageInfo(BaseModel):
+    id: str
+    title: str
+    label: str
+    state: Literal["done", "current", "todo", "skipped"]
+
+
+class Artefact(BaseModel):
+    flow: str
+    job: str
+    title: str
+    markdown: str
+    card: str | None = None
+    session_id: int
+    stored: dict[str, list[int]] = Field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict)
+    followups: list[str] = Field(default_factory=list)
+    """Follow-up questions asked (and answered)."""
+    unanswered: list[str] = Field(default_factory=list)
+    """Follow-up questions that got no answer."""
+    tips: list[Tip] = Field(default_factory=list)
+    recalls: list[Recall] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+
+
+class Prompt(BaseModel):
+    session_id: int
+    flow: str
+    kind: PromptKind
+    text: str
+    stage: str | None
+    stage_title: str
+    stage_index: int
+    stages: list[StageInfo]
+    notice: str = ""
+    tip: Tip | None = None
+    recalls: list[Recall] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+    artefact: Artefact | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.kind == "done"
+
+
+class Retriever(Protocol):
+    def tip(self, query: str, seen: set[str]) -> Tip | None: ...
+
+    def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]: ...
