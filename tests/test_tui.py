@@ -1,26 +1,78 @@
-"""The app starts, shows the store's data as plain text, and quits cleanly."""
+"""The Textual app through Pilot: home, creating a profile, a whole reflection, plain text everywhere."""
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from coach.models import Commitment, Goal
-from coach.store import Store
+from coach.services import Coach
 from tui.app import CoachApp
+from tui.conversation import ConversationScreen
+from tui.home import HomeScreen
+from tui.widgets import Bubble, Composer
 
 
-async def test_home_shows_goals_literally_and_quits(store: Store) -> None:
-    prof = store.profiles.add("Ana [bold]")
-    store.goals.add(Goal(profile_id=prof.id or 0, title="Run [red]5k[/]"))
-    store.commitments.add(Commitment(profile_id=prof.id or 0, text="Book a race 👟"))
-    app = CoachApp(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        text = str(app.query_one("#summary").render())
-        assert "Ana [bold]" in text and "Run [red]5k[/]" in text and "Book a race 👟" in text
+def plain(widget) -> str:  # type: ignore[no-untyped-def]
+    rendered = widget.render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+async def test_home_shows_goals_and_commitments_literally_and_quits(coach: Coach) -> None:
+    prof = coach.store.profiles.add("Ana [bold]")
+    coach.store.goals.add(Goal(profile_id=prof.id or 0, title="Run [red]5k[/]"))
+    coach.store.commitments.add(Commitment(profile_id=prof.id or 0, text="Book a race 👟"))
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Ana [bold]" in plain(home.query_one("#who"))
+        assert "Book a race 👟" in plain(home.query_one("#commitments"))
+        assert any("Run [red]5k[/]" in plain(w) for w in home.query(".goal-title"))
         await pilot.press("q")
     assert app.return_code == 0
 
 
-async def test_without_a_profile_it_says_what_to_do(store: Store) -> None:
-    app = CoachApp(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        assert "coach profile add" in str(app.query_one("#summary").render())
-        await pilot.press("q")
+async def test_a_new_user_creates_a_profile_on_the_home_screen(coach: Coach) -> None:
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "coach profile add" in plain(app.screen.query_one("#who"))
+        await pilot.press(*"Zoë", "enter")
+        await pilot.pause()
+        assert [p.name for p in coach.store.profiles.list()] == ["Zoë"]
+        assert "Zoë" in plain(app.screen.query_one("#who"))
+
+
+async def test_a_whole_reflection_in_the_app(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=True)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        async def say(text: str) -> None:
+            composer = screen.query_one(Composer)
+            composer.text = text
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        await say("Coaching call with Dana about my [promotion] case and the next steps")
+        await say("It shows I undersell my work")
+        await say("Write my wins list by Friday")
+        await say("yes")
+        await say("4")
+        await say("")
+        await say("")
+        assert screen.prompt is not None and screen.prompt.done
+        said = [b.plain for b in screen.query(Bubble)]
+        assert "Coaching call with Dana about my [promotion] case and the next steps" in said
+        session = coach.store.sessions.list(1)[0]
+        assert session.ended_at is not None and session.mood == 4
+        assert coach.store.commitments.list(1)[0].text == "Write my wins list by Friday"
+        assert "[note:" in plain(screen.query_one("#side-body"))

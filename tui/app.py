@@ -1,66 +1,77 @@
-"""The coach's Textual app: for now a home screen with the profile, its goals and open commitments."""
+"""The coach's Textual app: home, guided conversations; slow work in workers, the lock held for the run."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
 
-from coach.config import load_settings
+from coach.engine.grounding import SearchRetriever
 from coach.errors import CoachError
-from coach.store import Store
+from coach.services import Coach
 
 
 class CoachApp(App[int]):
-    """The app owns one open Store (and so the data home's lock) for its whole run."""
+    """Owns one Coach (and so the data home's lock); screens call its services, never the store directly."""
 
     TITLE = "coach"
-    BINDINGS: ClassVar[list[Binding]] = [Binding("q", "quit", "Quit")]
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
 
-    def __init__(self, store: Store, profile_name: str | None = None) -> None:
+    def __init__(self, coach: Coach, profile_name: str | None = None, *, warm: bool = True) -> None:
         super().__init__()
-        self.store = store
+        self.coach = coach
         self.profile_name = profile_name
+        self.warm = warm
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll():
-            yield Static(self._summary(), id="summary")
-        yield Footer()
+    def on_mount(self) -> None:
+        from tui.home import HomeScreen
 
-    def _summary(self) -> Text:
+        self.push_screen(HomeScreen())
+        if self.warm:
+            self.sub_title = "warming up search…"
+            self.warm_up()
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Load the embedding model and bring the index up to date, off the event loop."""
         try:
-            profile = self.store.active_profile(self.profile_name or load_settings().profile)
-        except CoachError as exc:
-            return Text(f"Welcome to coach.\n\n{exc}\n\nPress q to quit.")
-        pid = profile.id or 0
-        goals = self.store.goals.list(pid, "active")
-        open_items = self.store.commitments.list(pid, "open")
-        text = Text()
-        text.append(f"{profile.name}", style="bold")
-        text.append(f" ({profile.role})\n\n")
-        text.append(f"Active goals: {len(goals)}\n", style="bold")
-        for goal in goals[:10]:
-            text.append(f"  • {goal.title}" + (f"  (due {goal.due})" if goal.due else "") + "\n")
-        text.append(f"\nOpen commitments: {len(open_items)}\n", style="bold")
-        for item in open_items[:10]:
-            text.append(f"  • {item.text}" + (f"  (due {item.due})" if item.due else "") + "\n")
-        return text
+            self.coach.index.embedder.embed_query("warm up")
+            self.coach.index.sync()
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"Search is unavailable: {exc}", severity="warning")
+            self.call_from_thread(setattr, self, "sub_title", "search unavailable")
+            return
+        for notice in self.coach.index.notices:
+            self.call_from_thread(self.notify, notice, title="Index")
+        self.call_from_thread(setattr, self, "sub_title", "")
+
+    def retriever(self) -> SearchRetriever | None:
+        """Tips and recalls once the model is loaded; until then conversations run without them."""
+        if not self.coach.index.embedder.loaded.is_set():
+            return None
+        return SearchRetriever(self.coach.searcher)
+
+    def refresh_home(self) -> None:
+        from tui.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_data()
 
 
 def run(profile_name: str | None = None) -> int:
-    """Open the store (taking the lock), run the app, and always release the lock."""
+    """Open the data home (taking the lock), run the app, and always release the lock."""
     try:
-        store = Store.open()
+        coach = Coach.open()
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
     try:
-        return CoachApp(store, profile_name).run() or 0
+        return CoachApp(coach, profile_name).run() or 0
     finally:
-        store.close()
+        coach.close()

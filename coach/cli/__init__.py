@@ -60,10 +60,13 @@ def root(
 
 def launch_tui(profile_name: str | None) -> None:
     """Import the TUI only now: the core and the other commands never load Textual."""
-    try:
-        tui = importlib.import_module("coach_tui.app")
-    except ModuleNotFoundError:
-        tui = importlib.import_module("tui.app")  # a source checkout installed in development mode
+    from pathlib import Path
+
+    import coach
+
+    # a source checkout runs its own tui/; an installed wheel carries it as coach_tui
+    source = (Path(coach.__file__).resolve().parent.parent / "tui" / "app.py").is_file()
+    tui = importlib.import_module("tui.app" if source else "coach_tui.app")
     code = tui.run(profile_name)
     raise typer.Exit(code or 0)
 

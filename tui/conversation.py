@@ -1,0 +1,157 @@
+"""One screen for every flow: stage bar, conversation, composer, and a side panel of tips and recalls."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from coach.engine.engine import Engine
+from coach.engine.flows import get_flow
+from coach.engine.results import Prompt
+from tui.widgets import Bubble, Composer, StageBar
+
+if TYPE_CHECKING:
+    from tui.app import CoachApp
+
+
+class ConversationScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+b", "back", "Back a stage"),
+        Binding("ctrl+s", "skip", "Skip"),
+        Binding("escape", "leave", "Leave (resume later)"),
+    ]
+
+    def __init__(self, flow_id: str) -> None:
+        super().__init__()
+        self.flow = get_flow(flow_id)
+        self.engine: Engine | None = None
+        self.prompt: Prompt | None = None
+        self.busy = False
+
+    @property
+    def coach_app(self) -> CoachApp:
+        from tui.app import CoachApp
+
+        assert isinstance(self.app, CoachApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StageBar(id="stages")
+        with Horizontal():
+            with Vertical(id="main"):
+                yield VerticalScroll(id="log")
+                yield Composer(id="composer", soft_wrap=True, show_line_numbers=False)
+            yield VerticalScroll(Static(id="side-body"), id="side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.flow.title
+        self.sub_title = "Enter sends · Ctrl+J new line"
+        self.query_one(Composer).focus()
+        self.begin()
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def begin(self) -> None:
+        coach = self.coach_app.coach
+        profile = coach.profile(self.coach_app.profile_name)
+        retriever = self.coach_app.retriever()
+        pending = Engine.unfinished(coach.store, profile.id or 0, self.flow.id)
+        if pending:
+            engine, prompt = Engine.resume(coach.store, self.flow, pending.id or 0, retriever)
+        else:
+            engine, prompt = Engine.start(coach.store, self.flow, profile.id or 0, retriever)
+        self.app.call_from_thread(self._started, engine, prompt)
+
+    def _started(self, engine: Engine, prompt: Prompt) -> None:
+        self.engine = engine
+        if prompt.notice and "picking up" in prompt.notice:
+            for stage_id, answer in engine.answers.items():
+                self._log("you", answer, note=f"({self.flow.stage(stage_id).title}, earlier)")
+        self._show(prompt)
+
+    def _log(self, who: str, text: str, note: str = "") -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.mount(Bubble(who, text, note=note))
+        log.scroll_end(animate=False)
+
+    def _show(self, prompt: Prompt) -> None:
+        if self.engine is not None and self.engine.retriever is None:
+            self.engine.retriever = self.coach_app.retriever()  # tips start once search has warmed up
+        self.prompt = prompt
+        self.busy = False
+        self.query_one(StageBar).show(prompt.stages)
+        if prompt.done and prompt.artefact:
+            log = self.query_one("#log", VerticalScroll)
+            log.mount(Markdown(prompt.artefact.markdown, classes="artefact"))
+            if prompt.artefact.card:
+                log.mount(Static(Text("Share-safe card", style="bold")))
+                log.mount(Markdown(prompt.artefact.card, classes="artefact"))
+            log.scroll_end(animate=False)
+            self.query_one(Composer).disabled = True
+            self.notify("Saved to your history.", title=self.flow.title)
+            self.coach_app.refresh_home()
+            return
+        self._log("coach", prompt.text, note=prompt.notice)
+        self._side(prompt)
+
+    def _side(self, prompt: Prompt) -> None:
+        text = Text()
+        if prompt.tip:
+            text.append("Tip\n", style="bold")
+            text.append(prompt.tip.text + "\n")
+            text.append(prompt.tip.citation + "\n\n", style="dim")
+        if prompt.recalls:
+            text.append("From your history\n", style="bold")
+            for recall in prompt.recalls:
+                text.append(recall.text + "\n")
+                text.append(recall.citation + "\n\n", style="dim")
+        failed = [c for c in prompt.checks if not c.ok]
+        if failed:
+            text.append("Checks\n", style="bold")
+            for check in failed:
+                text.append(f"⚠ {check.label}: {check.message}\n", style="yellow")
+        if text.plain:
+            self.query_one("#side-body", Static).update(text)
+
+    def on_composer_submitted(self, message: Composer.Submitted) -> None:
+        if self.engine is None or self.busy or (self.prompt and self.prompt.done):
+            return
+        self.busy = True
+        self._log("you", message.text)
+        message.composer.clear()
+        self.send(message.text)
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def send(self, text: str) -> None:
+        assert self.engine is not None
+        try:
+            prompt = self.engine.answer(text)
+        except Exception as exc:  # a failure keeps the text and the app
+            self.app.call_from_thread(self._failed, text, exc)
+            return
+        self.app.call_from_thread(self._show, prompt)
+
+    def _failed(self, text: str, exc: Exception) -> None:
+        self.busy = False
+        composer = self.query_one(Composer)
+        composer.text = text
+        self.notify(f"{type(exc).__name__}: {exc}", title="Not saved", severity="error")
+
+    def action_back(self) -> None:
+        if self.engine and not self.busy:
+            self._show(self.engine.back())
+
+    def action_skip(self) -> None:
+        if self.engine and not self.busy:
+            self._show(self.engine.skip())
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
