@@ -76,3 +76,13 @@ async def test_a_whole_reflection_in_the_app(coach: Coach) -> None:
         assert session.ended_at is not None and session.mood == 4
         assert coach.store.commitments.list(1)[0].text == "Write my wins list by Friday"
         assert "[note:" in plain(screen.query_one("#side-body"))
+
+
+async def test_a_locked_data_home_gets_a_clear_screen() -> None:
+    from tui.app import LockedApp
+
+    app = LockedApp("another coach process (pid 42, 'coach') is using /tmp/x")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "pid 42" in plain(app.query_one("#locked"))
+        await pilot.press("q")
+    assert app.return_code == 2

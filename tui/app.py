@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widgets import Footer, Static
 
 from coach.engine.grounding import SearchRetriever
-from coach.errors import CoachError
+from coach.errors import CoachError, LockedError
 from coach.services import Coach
 
 
@@ -64,10 +66,38 @@ class CoachApp(App[int]):
                 screen.refresh_data()
 
 
+class LockedApp(App[int]):
+    """Shown instead of the app when another process holds the data home: it explains, then exits cleanly."""
+
+    TITLE = "coach"
+    BINDINGS: ClassVar[list[Binding]] = [Binding("q", "leave", "Quit"), Binding("escape", "leave", "Quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("This data home is in use\n\n", style="bold")
+        text.append(self.message)
+        text.append("\n\nOnly one coach can write to a data home at a time, so nothing gets corrupted. ")
+        text.append("Close the other one and start again. Press q to leave.", style="dim")
+        yield Static(text, id="locked")
+        yield Footer()
+
+    def action_leave(self) -> None:
+        self.exit(2)
+
+
 def run(profile_name: str | None = None) -> int:
     """Open the data home (taking the lock), run the app, and always release the lock."""
     try:
         coach = Coach.open()
+    except LockedError as exc:
+        if sys.stdout.isatty():
+            return LockedApp(str(exc)).run() or 2
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
