@@ -85,4 +85,5 @@ async def test_a_locked_data_home_gets_a_clear_screen() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         assert "pid 42" in plain(app.query_one("#locked"))
         await pilot.press("q")
-    assert app.return_code == 2
+        await pilot.pause()
+    assert app.return_code == 2 and app.return_value == 2

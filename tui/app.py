@@ -86,7 +86,7 @@ class LockedApp(App[int]):
         yield Footer()
 
     def action_leave(self) -> None:
-        self.exit(2)
+        self.exit(2, return_code=2)
 
 
 def run(profile_name: str | None = None) -> int:
