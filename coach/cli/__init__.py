@@ -10,7 +10,17 @@ import typer
 from pydantic import ValidationError
 
 from coach import __version__
-from coach.cli import commitment, config_cmd, doctor, flows_cmd, goal, insights_cmd, profile, search_cmd
+from coach.cli import (
+    commitment,
+    config_cmd,
+    doctor,
+    flows_cmd,
+    goal,
+    insights_cmd,
+    profile,
+    search_cmd,
+    transfer_cmd,
+)
 from coach.cli.state import CliState
 from coach.errors import CoachError
 
@@ -34,6 +44,10 @@ app.command("reflect")(flows_cmd.reflect)
 app.command("prep")(flows_cmd.prep)
 app.command("feedback")(flows_cmd.feedback)
 app.command("insights")(insights_cmd.insights)
+app.add_typer(transfer_cmd.import_app, name="import")
+app.command("export")(transfer_cmd.export)
+app.command("backup")(transfer_cmd.backup)
+app.command("restore")(transfer_cmd.restore)
 goal.app.command("new")(flows_cmd.goal_new)
 
 

@@ -1,0 +1,150 @@
+"""Consistent copies of the store of record (SQLite's backup API), and restoring one into an empty home."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from coach.errors import InputError, StoreError
+from coach.paths import DIR_MODE, FILE_MODE
+from coach.store import Store
+from coach.store.db import DB_NAME, migrations
+
+BACKUPS = "backups"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+RECORD_TABLES = ("profiles", "goals", "commitments", "sessions", "meetings")
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    size: int
+    schema_version: int
+
+
+def default_path(home: Path) -> Path:
+    folder = home / BACKUPS
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"coach-{stamp}.db"
+    n = 1
+    while path.exists():
+        path, n = folder / f"coach-{stamp}-{n}.db", n + 1
+    return path
+
+
+def _open_ro(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def integrity(conn: sqlite3.Connection) -> str | None:
+    """None when PRAGMA integrity_check says ok, else its first complaint."""
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    return None if rows and rows[0][0] == "ok" else str(rows[0][0] if rows else "no answer")
+
+
+def backup(home: Path, dest: Path | None = None) -> BackupResult:
+    """Copy coach.db in one read transaction, without the data home's lock, so the app may keep writing."""
+    source = home / DB_NAME
+    if not source.is_file():
+        raise InputError(f"there is nothing to back up: no database at {source}")
+    if dest is None:
+        dest = default_path(home)
+        dest.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    elif dest.is_dir():
+        raise InputError(f"{dest} is a folder; give the path of the backup file to write")
+    elif dest.exists():
+        raise InputError(f"{dest} already exists; choose another path or remove it first")
+    elif not dest.parent.is_dir():
+        raise InputError(f"the folder {dest.parent} does not exist")
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE))
+        src = _open_ro(source)
+        out = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            src.backup(out)  # pages=-1: every page in one step, one snapshot however busy the writer is
+            out.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+            problem = integrity(out)
+            version = int(out.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            out.close()
+            src.close()
+        if problem:
+            raise StoreError(f"the copy failed its integrity check ({problem}); nothing was written")
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, dest)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot back up {source}: {exc}") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return BackupResult(path=dest, size=dest.stat().st_size, schema_version=version)
+
+
+def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in RECORD_TABLES}
+
+
+def check_backup(path: Path) -> int:
+    """Refuse anything but a sound coach database this version can read; returns its schema version."""
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    with path.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise InputError(f"{path} is not a coach backup (not an SQLite database)")
+    try:
+        conn = _open_ro(path)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not set(RECORD_TABLES) <= tables:
+                raise InputError(f"{path} is an SQLite database but not a coach backup (no coach tables)")
+            problem = integrity(conn)
+            if problem:
+                raise InputError(f"{path} is damaged and cannot be restored (integrity check: {problem})")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path} cannot be read as a coach backup: {exc}") from None
+    latest = migrations()[-1].version
+    if version > latest:
+        raise InputError(f"{path} is from a newer coach (schema {version}; this one knows {latest})")
+    return version
+
+
+def ensure_empty(store: Store) -> None:
+    counts = record_counts(store.db.conn)
+    if any(counts.values()):
+        held = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+        raise InputError(
+            f"the data home {store.home} is not empty ({held}); restore only into an empty data home: "
+            "set COACH_HOME to a new folder and run the restore again"
+        )
+
+
+def restore(store: Store, path: Path) -> dict[str, int]:
+    """Copy a checked backup over the (empty) store, migrate it, verify it; the index is rebuilt after."""
+    check_backup(path)
+    ensure_empty(store)
+    src = _open_ro(path)
+    try:
+        with store.db._mutex:
+            src.backup(store.db.conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot restore {path}: {exc}") from exc
+    finally:
+        src.close()
+    store.db.migrate()
+    problem = integrity(store.db.conn)
+    if problem:
+        raise StoreError(f"the restored database failed its integrity check ({problem})")
+    with store.db.tx() as conn:
+        # a restored home is a new home: its own id (names its collections on a Chroma server)
+        conn.execute("UPDATE store_meta SET value = lower(hex(randomblob(8))) WHERE key = 'home_id'")
+        conn.execute("DELETE FROM feed_cursors")
+    return record_counts(store.db.conn)
