@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from coach.engine.grounding import SearchRetriever
@@ -22,7 +22,7 @@ class CoachApp(App[int]):
 
     TITLE = "coach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
 
     def __init__(self, coach: Coach, profile_name: str | None = None, *, warm: bool = True) -> None:
         super().__init__()
@@ -70,7 +70,10 @@ class LockedApp(App[int]):
     """Shown instead of the app when another process holds the data home: it explains, then exits cleanly."""
 
     TITLE = "coach"
-    BINDINGS: ClassVar[list[Binding]] = [Binding("q", "leave", "Quit"), Binding("escape", "leave", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "leave", "Quit"),
+        Binding("escape", "leave", "Quit"),
+    ]
 
     def __init__(self, message: str) -> None:
         super().__init__()

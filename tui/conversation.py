@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from coach.engine.engine import Engine
 from coach.engine.flows import get_flow
 from coach.engine.results import Prompt
+from tui.base import CoachScreen
 from tui.widgets import Bubble, Composer, StageBar
 
-if TYPE_CHECKING:
-    from tui.app import CoachApp
 
-
-class ConversationScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+class ConversationScreen(CoachScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+b", "back", "Back a stage"),
         Binding("ctrl+s", "skip", "Skip"),
         Binding("escape", "leave", "Leave (resume later)"),
@@ -34,13 +31,6 @@ class ConversationScreen(Screen[None]):
         self.engine: Engine | None = None
         self.prompt: Prompt | None = None
         self.busy = False
-
-    @property
-    def coach_app(self) -> CoachApp:
-        from tui.app import CoachApp
-
-        assert isinstance(self.app, CoachApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

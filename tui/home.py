@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Sparkline, Static
 
 from coach.errors import CoachError
 from coach.insights import insights
-
-if TYPE_CHECKING:
-    from tui.app import CoachApp
+from tui.base import CoachScreen
 
 
-class HomeScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+class HomeScreen(CoachScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "flow('grow')", "New goal"),
         Binding("r", "flow('gibbs')", "Reflect"),
         Binding("w", "flow('what-so-what')", "Quick reflection"),
@@ -43,13 +40,6 @@ class HomeScreen(Screen[None]):
             yield Static(Text("Open commitments", style="bold"), classes="heading")
             yield Static(id="commitments")
         yield Footer()
-
-    @property
-    def coach_app(self) -> CoachApp:
-        from tui.app import CoachApp
-
-        assert isinstance(self.app, CoachApp)
-        return self.app
 
     def on_mount(self) -> None:
         self.refresh_data()
