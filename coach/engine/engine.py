@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import ValidationError
@@ -464,6 +464,3 @@ class Engine:
         ][:1]
         self.recalls.extend(found)
         return found
-
-    def ended_at(self) -> str:
-        return datetime.now(UTC).isoformat()

@@ -73,10 +73,6 @@ class Flow(BaseModel):
             raise ValueError("a flow needs at least one stage")
         return self
 
-    @property
-    def kind(self) -> str:
-        return self.job
-
     def stage(self, stage_id: str) -> Stage:
         for s in self.stages:
             if s.id == stage_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,12 +175,6 @@ class Index:
             return []
         return []
 
-    def _profile_of(self, source: str) -> int | None:
-        table = {"session": "sessions", "goal": "goals", "commitment": "commitments", "meeting": "meetings"}
-        entity, _, raw_id = source.partition(":")
-        row = self.store.db.one(f"SELECT profile_id FROM {table[entity]} WHERE id = ?", (int(raw_id),))
-        return int(row[0]) if row else None
-
     def _write(
         self,
         removed: dict[tuple[str, int | None], list[str]],
@@ -269,15 +263,18 @@ class Index:
         return len(chunks)
 
     # --- rebuild and check ---------------------------------------------------------------------------
-    def _all_sources(self) -> Iterable[str]:
+    def _all_sources(self) -> dict[str, int]:
+        """Every indexed record as "entity:id", with its profile."""
+        out: dict[str, int] = {}
         for table, entity in (
             ("sessions", "session"),
             ("goals", "goal"),
             ("commitments", "commitment"),
             ("meetings", "meeting"),
         ):
-            for row in self.store.db.query(f"SELECT id FROM {table} ORDER BY id"):
-                yield f"{entity}:{row[0]}"
+            for row in self.store.db.query(f"SELECT id, profile_id FROM {table} ORDER BY id"):
+                out[f"{entity}:{row[0]}"] = int(row[1])
+        return out
 
     def expected_chunks(self) -> list[Chunk]:
         notes = load_notes(self.store.home / "knowledge").notes
@@ -308,8 +305,7 @@ class Index:
 
     def rebuild_history(self) -> int:
         head = self.store.feed.head()
-        sources = {s: self._profile_of(s) for s in self._all_sources()}
-        written = self._apply(sources)
+        written = self._apply(dict(self._all_sources()))
         self.store.feed.advance(CURSOR, head)
         return written
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach.models import Commitment, Goal, Meeting, Milestone, Profile, Session, Turn
+from coach.models import Commitment, Goal, Meeting, Profile, Session
 from coach.store import Store
 from coach.store.rows import from_row
 
@@ -45,15 +45,7 @@ def _rows(store: Store, table: str, profile_id: int) -> list[Any]:
 
 
 def goal_doc(store: Store, goal: Goal, refs: Refs) -> dict[str, Any]:
-    milestones = [
-        _dump(m, {"id", "goal_id"})
-        for m in (
-            from_row(Milestone, r)
-            for r in store.db.query(
-                "SELECT * FROM milestones WHERE goal_id = ? ORDER BY position, id", (goal.id,)
-            )
-        )
-    ]
+    milestones = [_dump(m, {"id", "goal_id"}) for m in store.goals.milestones(goal.id or 0)]
     return {
         "ref": refs.name("goal", goal.id or 0),
         **_dump(goal, {"id", "profile_id"}),
@@ -62,15 +54,7 @@ def goal_doc(store: Store, goal: Goal, refs: Refs) -> dict[str, Any]:
 
 
 def session_doc(store: Store, session: Session, refs: Refs) -> dict[str, Any]:
-    turns = [
-        _dump(t, {"id", "session_id"})
-        for t in (
-            from_row(Turn, r)
-            for r in store.db.query(
-                "SELECT * FROM turns WHERE session_id = ? ORDER BY position, id", (session.id,)
-            )
-        )
-    ]
+    turns = [_dump(t, {"id", "session_id"}) for t in store.sessions.turns(session.id or 0)]
     return {
         "ref": refs.name("session", session.id or 0),
         **_dump(session, {"id", "profile_id", "goal_id", "meeting_id", "turns"}),
