@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     """Seconds to wait for the chat model before falling back to the guided engine."""
 
+    llm_context: int | None = None
+    """Context window in tokens for the token budget (unset: 2048 llamacpp, 4096 ollama, 8192 openai)."""
+
+    llm_tracing: bool = False
+    """Allow LangSmith tracing if the environment asks for it. Off: tracing stays off whatever it says."""
+
     local_only: bool = True
     """Refuse any LLM endpoint that is not on this machine until this is turned off."""
 

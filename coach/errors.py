@@ -23,3 +23,11 @@ class LockedError(CoachError):
 
 class StoreError(CoachError):
     """The store of record could not be opened or is from a newer version."""
+
+
+class LLMError(CoachError):
+    """The chat model could not be reached or failed; the guided engine carries on."""
+
+
+class PrivacyError(CoachError):
+    """A remote model was asked for while local_only is on."""

@@ -20,6 +20,7 @@ from coach.cli import (
     profile,
     search_cmd,
     transfer_cmd,
+    voice_cmd,
 )
 from coach.cli.state import CliState
 from coach.errors import CoachError
@@ -44,6 +45,7 @@ app.command("reflect")(flows_cmd.reflect)
 app.command("prep")(flows_cmd.prep)
 app.command("feedback")(flows_cmd.feedback)
 app.command("insights")(insights_cmd.insights)
+app.command("ask")(voice_cmd.ask)
 app.add_typer(transfer_cmd.import_app, name="import")
 app.command("export")(transfer_cmd.export)
 app.command("backup")(transfer_cmd.backup)

@@ -11,12 +11,14 @@ import yaml
 
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
+from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
 from coach.engine.flows import Flow, get_flow, load_flows
 from coach.errors import InputError
 
 if TYPE_CHECKING:
     from coach.engine.engine import Engine
     from coach.engine.results import Prompt
+    from coach.llm.voice import Reply, Voice
 
 flows_app = typer.Typer(
     help="The coaching flows: list them, or show one's stages and checks.", no_args_is_help=True
@@ -75,7 +77,7 @@ def _load_answers(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def _show(prompt: Prompt) -> None:
+def _show(prompt: Prompt, voice: Voice | None = None, engine: Engine | None = None) -> None:
     bar = " ".join(f"[{s.label}]" if s.state == "current" else s.label for s in prompt.stages)
     console.print(bar, style="dim", markup=False, highlight=False)
     if prompt.notice:
@@ -84,6 +86,9 @@ def _show(prompt: Prompt) -> None:
         console.print(f"↺ {recall.text} {recall.citation}", style="cyan", markup=False)
     if prompt.tip:
         console.print(f"Tip: {prompt.tip.text} {prompt.tip.citation}", style="green", markup=False)
+    if voice is not None and engine is not None:
+        speak(voice, engine, prompt)
+        return
     console.print(prompt.text, style="bold", markup=False)
 
 
@@ -100,8 +105,22 @@ def _read(prompt: Prompt, flow: Flow) -> str:
     return "\n".join(lines)
 
 
-def _drive_from_file(engine: Engine, prompt: Prompt, answers: dict[str, list[str]]) -> Prompt:
+def _drive_from_file(
+    engine: Engine,
+    prompt: Prompt,
+    answers: dict[str, list[str]],
+    voice: Voice | None = None,
+    quiet: bool = True,
+    replies: list[Reply] | None = None,
+) -> Prompt:
     while not prompt.done:
+        if voice is not None:
+            if not quiet:
+                _show(prompt, voice, engine)
+            else:
+                reply = speak(voice, engine, prompt, quiet=True)
+                if replies is not None:
+                    replies.append(reply)
         queue = answers.get(prompt.stage or "", [])
         if queue:
             prompt = engine.answer(queue.pop(0))
@@ -112,9 +131,9 @@ def _drive_from_file(engine: Engine, prompt: Prompt, answers: dict[str, list[str
     return prompt
 
 
-def _drive_interactive(engine: Engine, prompt: Prompt, flow: Flow) -> Prompt:
+def _drive_interactive(engine: Engine, prompt: Prompt, flow: Flow, voice: Voice | None = None) -> Prompt:
     while not prompt.done:
-        _show(prompt)
+        _show(prompt, voice, engine)
         text = _read(prompt, flow)
         command = text.strip().lower()
         if command == "/back":
@@ -136,6 +155,8 @@ def run_flow(
     json_out: bool,
     out: Path | None,
     resume: bool | None,
+    llm: str | None = None,
+    show_context: bool = False,
 ) -> None:
     from coach.engine.engine import Engine
     from coach.engine.grounding import SearchRetriever
@@ -149,6 +170,8 @@ def run_flow(
     with Coach.open() as coach:
         profile = coach.profile(profile_of(ctx))
         retriever = SearchRetriever(coach.searcher)
+        voice = open_voice(settings_for(coach.settings, llm), show_context, interactive)
+        replies: list[Reply] = []
         pid = profile.id or 0
         pending = Engine.unfinished(coach.store, pid, flow.id)
         if pending and (resume or (resume is None and interactive and _ask_resume(pending.started_at))):
@@ -157,9 +180,11 @@ def run_flow(
             engine, prompt = Engine.start(coach.store, flow, pid, retriever)
         try:
             if answers is not None:
-                prompt = _drive_from_file(engine, prompt, answers)
+                prompt = _drive_from_file(engine, prompt, answers, voice, json_out, replies)
             else:
-                prompt = _drive_interactive(engine, prompt, flow)
+                prompt = _drive_interactive(engine, prompt, flow, voice)
+            if voice is not None and prompt.artefact is not None:
+                replies.append(narrate(voice, engine, prompt.artefact, quiet=json_out))
         except (KeyboardInterrupt, EOFError):
             console.print(
                 "\nYour answers so far are saved. Run the same command again to resume.",
@@ -167,7 +192,7 @@ def run_flow(
                 markup=False,
             )
             raise typer.Exit(130) from None
-    _emit(prompt, json_out, out)
+    _emit(prompt, json_out, out, replies)
 
 
 def _ask_resume(started: Any) -> bool:
@@ -175,7 +200,7 @@ def _ask_resume(started: Any) -> bool:
     return reply.strip().lower() in ("", "y", "yes")
 
 
-def _emit(prompt: Prompt, json_out: bool, out: Path | None) -> None:
+def _emit(prompt: Prompt, json_out: bool, out: Path | None, replies: list[Reply] | None = None) -> None:
     artefact = prompt.artefact
     assert artefact is not None
     if out:
@@ -183,7 +208,10 @@ def _emit(prompt: Prompt, json_out: bool, out: Path | None) -> None:
         if artefact.card:
             out.with_name(f"{out.stem}.card.md").write_text(artefact.card, encoding="utf-8")
     if json_out:
-        emit_json(artefact)
+        data = artefact.model_dump(mode="json")
+        if replies:
+            data["voice"] = [r.model_dump(mode="json") for r in replies]
+        emit_json(data)
         return
     from rich.markdown import Markdown
 
@@ -205,8 +233,10 @@ def _command(job: str, default_flow: str, doc: str) -> Any:
         json_out: JsonOpt = False,
         out: OutOpt = None,
         resume: ResumeOpt = None,
+        llm: LlmOpt = None,
+        show_context: ShowOpt = False,
     ) -> None:
-        run_flow(ctx, job, flow, answers, json_out, out, resume)
+        run_flow(ctx, job, flow, answers, json_out, out, resume, llm, show_context)
 
     command.__doc__ = doc
     return command

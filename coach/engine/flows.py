@@ -40,6 +40,8 @@ class Stage(BaseModel):
     """Short label for the stage bar (e.g. G, R, O, W)."""
     type: StageType = "text"
     ask: str
+    intent: str = ""
+    """What the stage is for, in a sentence, for the generative voice (unset: the flow's description)."""
     retrieve: str | None = None
     """Query for a best-practice tip at this stage (the answer so far is added to it)."""
     checks: list[Check] = Field(default_factory=list)
