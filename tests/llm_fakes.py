@@ -24,7 +24,9 @@ class Scripted(GenericFakeChatModel):
     fail_after: int = 0
     """With fail set: tokens streamed before the failure (a server dying mid-reply)."""
 
-    def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
         self.seen.append(list(messages))
         for n, chunk in enumerate(super()._stream(messages, *args, **kwargs)):
             if self.fail is not None and n >= self.fail_after:
