@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
+from coach.drafts import Draft
 from coach.engine.grounding import SearchRetriever
 from coach.errors import CoachError, LockedError
 from coach.services import Coach
@@ -57,6 +58,16 @@ class CoachApp(App[int]):
         if not self.coach.index.embedder.loaded.is_set():
             return None
         return SearchRetriever(self.coach.searcher)
+
+    def reload_settings(self) -> None:
+        """Read config.toml and the environment again after the settings screen changed a value."""
+        from coach.config import load_settings
+
+        self.coach.settings = load_settings()
+
+    def draft(self, flow_id: str) -> Draft:
+        """The unsent-text draft of the active profile in this flow (raises CoachError without a profile)."""
+        return Draft(self.coach.store.home, self.coach.profile(self.profile_name).name, flow_id)
 
     def refresh_home(self) -> None:
         from tui.home import HomeScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,11 +10,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 
+from coach.drafts import SAVE_EVERY, Draft
 from coach.engine.engine import Engine
 from coach.engine.flows import get_flow
 from coach.engine.results import Prompt
+from coach.errors import CoachError
+from tui.artefact import ArtefactView
 from tui.base import CoachScreen
 from tui.widgets import Bubble, Composer, StageBar
 
@@ -31,6 +35,8 @@ class ConversationScreen(CoachScreen):
         self.engine: Engine | None = None
         self.prompt: Prompt | None = None
         self.busy = False
+        self.draft: Draft | None = None
+        self.unsent = ""  # the composer's text, still known once its widget is gone (on unmount)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,6 +53,8 @@ class ConversationScreen(CoachScreen):
         self.sub_title = "Enter sends · Ctrl+J new line"
         self.query_one(Composer).focus()
         self.begin()
+        self._restore_draft()
+        self.set_interval(SAVE_EVERY, self._keep_draft)
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def begin(self) -> None:
@@ -80,12 +88,11 @@ class ConversationScreen(CoachScreen):
         self.query_one(StageBar).show(prompt.stages)
         if prompt.done and prompt.artefact:
             log = self.query_one("#log", VerticalScroll)
-            log.mount(Markdown(prompt.artefact.markdown, classes="artefact"))
-            if prompt.artefact.card:
-                log.mount(Static(Text("Share-safe card", style="bold")))
-                log.mount(Markdown(prompt.artefact.card, classes="artefact"))
-            log.scroll_end(animate=False)
+            view = ArtefactView(prompt.artefact)
+            log.mount(view)
             self.query_one(Composer).disabled = True
+            self.call_after_refresh(log.scroll_to_widget, view, animate=False, top=True)
+            self.call_after_refresh(view.focus)
             self.notify("Saved to your history.", title=self.flow.title)
             self.coach_app.refresh_home()
             return
@@ -117,6 +124,8 @@ class ConversationScreen(CoachScreen):
         self.busy = True
         self._log("you", message.text)
         message.composer.clear()
+        if self.draft:
+            self.draft.clear()
         self.send(message.text)
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
@@ -145,3 +154,40 @@ class ConversationScreen(CoachScreen):
 
     def action_leave(self) -> None:
         self.app.pop_screen()
+
+    # --- drafts: unsent text survives leaving, a crash or a kill ----------------------------------------
+    def _restore_draft(self) -> None:
+        try:
+            self.draft = self.coach_app.draft(self.flow.id)
+        except CoachError:
+            return  # no profile: the conversation itself says so
+        text = self.draft.load()
+        composer = self.query_one(Composer)
+        if text and not composer.text:
+            composer.text = text
+            composer.move_cursor(composer.document.end)
+            self.notify("Restored your unsent draft.", title=self.flow.title)
+
+    def _keep_draft(self) -> None:
+        composer = self.query_one(Composer)
+        if self.draft and not composer.disabled and self.draft.dirty(composer.text):
+            self._save_draft(composer.text, self.draft.epoch)
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def _save_draft(self, text: str, epoch: int) -> None:
+        assert self.draft is not None
+        try:
+            self.draft.save(text, epoch)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"Draft not saved: {exc}", severity="warning", markup=False
+            )
+
+    def on_text_area_changed(self, event: Composer.Changed) -> None:
+        self.unsent = event.text_area.text
+
+    def on_unmount(self) -> None:
+        if self.draft:  # leaving, or quitting the app: the last keystrokes too
+            # the timer saved a few seconds ago; there is no screen left to tell about a failure
+            with suppress(OSError):
+                self.draft.save(self.unsent, self.draft.epoch)
