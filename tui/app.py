@@ -16,6 +16,7 @@ from coach.drafts import Draft
 from coach.engine.grounding import SearchRetriever
 from coach.errors import CoachError, LockedError
 from coach.services import Coach
+from tui.commands import CoachCommands
 
 
 class CoachApp(App[int]):
@@ -24,6 +25,7 @@ class CoachApp(App[int]):
     TITLE = "coach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    COMMANDS = App.COMMANDS | {CoachCommands}
 
     def __init__(self, coach: Coach, profile_name: str | None = None, *, warm: bool = True) -> None:
         super().__init__()

@@ -24,6 +24,12 @@ class HomeScreen(CoachScreen):
         Binding("j", "flow('free')", "Journal"),
         Binding("p", "flow('mastermind')", "Meeting prep"),
         Binding("f", "flow('sbi')", "Mentor feedback"),
+        Binding("1", "open('goals')", "Goals"),
+        Binding("2", "open('commitments')", "Commitments"),
+        Binding("3", "open('history')", "History"),
+        Binding("4", "open('knowledge')", "Knowledge"),
+        Binding("5", "open('insights')", "Insights"),
+        Binding("slash", "search", "Search"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -125,3 +131,13 @@ class HomeScreen(CoachScreen):
         from tui.conversation import ConversationScreen
 
         self.app.push_screen(ConversationScreen(flow_id))
+
+    def action_open(self, name: str) -> None:
+        from tui.commands import open_screen
+
+        open_screen(self.coach_app, name)
+
+    def action_search(self) -> None:
+        from tui.commands import open_screen
+
+        open_screen(self.coach_app, "history", search=True)

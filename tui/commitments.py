@@ -1,0 +1,154 @@
+"""Commitments: open ones first (overdue at the top), then recently reviewed; keys to review each."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from coach.insights import utc
+from coach.models import Commitment
+from tui.browse import INPUT_ERRORS, BrowseScreen, Form, clip, problem
+
+RECENT = 20
+STATUS_STYLE = {"open": "", "done": "green", "partial": "yellow", "missed": "red"}
+# what the obstacle prompt asks after each review; done needs no reason
+ASK = {
+    "partial": "What got in the way of the rest? (optional)",
+    "missed": "What got in the way? (optional)",
+}
+
+
+def ordered(items: list[Commitment], today: date, *, everything: bool) -> list[Commitment]:
+    """Open ones by due date (so overdue first, undated last), then the most recently reviewed."""
+    open_ = sorted(
+        (c for c in items if c.status == "open"), key=lambda c: (c.due is None, c.due or today, c.id or 0)
+    )
+    if not everything:
+        return open_
+    reviewed = sorted((c for c in items if c.status != "open"), key=lambda c: utc(c.updated_at), reverse=True)
+    return open_ + reviewed[:RECENT]
+
+
+class CommitmentsScreen(BrowseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "review('done')", "Done"),
+        Binding("p", "review('partial')", "Partial"),
+        Binding("m", "review('missed')", "Missed"),
+        Binding("o", "review('open')", "Reopen"),
+        Binding("f", "toggle_filter", "Open/all"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.everything = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="commitment-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="commitment-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Commitments"
+        table = self.query_one("#commitment-table", DataTable)
+        table.add_columns("", "Commitment", "Due", "Status")
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        self.sub_title = "open and recent" if self.everything else "open only"
+        table = self.query_one("#commitment-table", DataTable)
+        keep = self.selected()
+        table.clear()
+        today = self.today()
+        items = self.coach_app.coach.store.commitments.list(self.profile_id)
+        for c in ordered(items, today, everything=self.everything):
+            overdue = c.status == "open" and c.due is not None and c.due < today
+            due = Text("—", style="dim")
+            if c.due:
+                due = Text(f"{c.due:%a %d %b}", style="bold red" if overdue else "")
+            table.add_row(
+                Text(
+                    "●" if overdue else "○" if c.status == "open" else "·", style="red" if overdue else "dim"
+                ),
+                Text(clip(c.text, 48)),
+                due,
+                Text("overdue" if overdue else c.status, style="red" if overdue else STATUS_STYLE[c.status]),
+                key=str(c.id),
+            )
+        if keep is not None and str(keep.id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(keep.id)))
+        self.show()
+
+    def selected(self) -> Commitment | None:
+        table = self.query_one("#commitment-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.coach_app.coach.store.commitments.get(int(key.value or 0), self.profile_id)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """The whole text of the highlighted commitment, with its goal and what got in the way."""
+        detail = self.query_one("#commitment-detail", Static)
+        c = self.selected()
+        if c is None:
+            detail.update(
+                Text("Nothing here yet: commitments come from the flows (Esc, then r or p).", style="dim")
+            )
+            return
+        store = self.coach_app.coach.store
+        text = Text(c.text)
+        if c.goal_id:
+            text.append("\nFor the goal: ", style="dim")
+            text.append(store.goals.get(c.goal_id).title)
+        if c.made_in_session_id:
+            made = store.sessions.get(c.made_in_session_id, with_turns=False).started_at
+            if made:
+                text.append(f"\nMade on {made.astimezone():%a %d %b %Y}", style="dim")
+        if c.obstacle:
+            text.append("\nWhat got in the way: ", style="dim")
+            text.append(c.obstacle)
+        detail.update(text)
+
+    def action_toggle_filter(self) -> None:
+        self.everything = not self.everything
+        self.load()
+
+    def action_review(self, status: str) -> None:
+        c = self.selected()
+        if c is None or c.status == status:
+            return
+        cid = c.id or 0
+        if status in ASK:
+
+            def save(values: dict[str, str]) -> str | None:
+                self._set(cid, status, values["note"].strip() or None)
+                return None
+
+            hint = "Enter saves · Esc cancels"
+            self.app.push_screen(
+                Form(f"Mark as {status}", [("note", ASK[status], c.obstacle or "")], save, hint)
+            )
+            return
+        try:
+            self._set(cid, status, None)
+        except INPUT_ERRORS as exc:
+            self.notify(problem(exc), severity="error", markup=False)
+
+    def _set(self, cid: int, status: str, obstacle: str | None) -> None:
+        store = self.coach_app.coach.store
+        if status == "open":
+            # reopening clears the old reason: it belonged to the review being undone
+            store.commitments.edit(cid, self.profile_id, status="open", obstacle=None)
+        else:
+            store.commitments.set_status(cid, status, obstacle=obstacle, profile_id=self.profile_id)
+        self.changed = True
+        self.load()

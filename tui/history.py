@@ -1,0 +1,218 @@
+"""History: the profile's sessions by date with filters, one session in full, and search over all of it."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Markdown, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from coach.insights import day_of
+from coach.models import SESSION_KINDS, Session
+from coach.retrieval.search import Hit
+from tui.browse import BrowseScreen, clip
+
+RESULTS = 12
+HIGHLIGHT = "bold black on yellow"
+
+
+def headline(session: Session) -> str:
+    """The first line of the summary that says something (the template's headings only say the kind)."""
+    lines = [ln.strip() for ln in (session.summary or "").splitlines() if ln.strip()]
+    said = [ln for ln in lines if not ln.startswith("#")]
+    return (said or [ln.lstrip("# ") for ln in lines] or ["(no summary)"])[0]
+
+
+def query_words(query: str) -> list[str]:
+    return sorted({w for w in re.findall(r"\w+", query) if len(w) > 2}, key=len, reverse=True)
+
+
+def hit_prompt(hit: Hit, query: str) -> Text:
+    """A result as rich Text: where it is from, then the snippet with the query's words picked out."""
+    text = Text()
+    text.append(f"{hit.date:%d %b %Y}  " if hit.date else "", style="bold")
+    text.append(hit.title, style="bold")
+    text.append(f"  {hit.citation}\n", style="dim")
+    snippet = Text(hit.snippet)
+    snippet.highlight_words(query_words(query), HIGHLIGHT, case_sensitive=False)
+    text.append_text(snippet)
+    return text
+
+
+class HistoryScreen(BrowseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back / clear search"),
+        Binding("slash", "focus_search", "Search"),
+    ]
+
+    def __init__(self, *, search: bool = False) -> None:
+        super().__init__()
+        self.start_in_search = search
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="history-bar"):
+            yield Input(placeholder="Search your history, then Enter", id="history-search")
+            yield Select([], prompt="All kinds", id="kind-filter")
+            yield Select([], prompt="All flows", id="framework-filter")
+        yield Static(id="search-status")
+        with Horizontal(id="history-body"):
+            yield DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
+            yield OptionList(id="hits", classes="hidden")
+            with VerticalScroll(id="session-view"):
+                yield Static(id="session-head")
+                yield Markdown(id="session-summary")
+                yield Static(id="session-turns")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "History"
+        sessions = self.coach_app.coach.store.sessions.list(self.profile_id)
+        kinds = [k for k in SESSION_KINDS if any(s.kind == k for s in sessions)]
+        self.query_one("#kind-filter", Select).set_options([(Text(k), k) for k in kinds])
+        flows = sorted({s.framework for s in sessions if s.framework})
+        self.query_one("#framework-filter", Select).set_options([(Text(f), f) for f in flows])
+        self.query_one("#session-table", DataTable).add_columns("Date", "Kind", "Entry")
+        self.load()
+        self.query_one("#history-search" if self.start_in_search else "#session-table").focus()
+
+    def load(self) -> None:
+        kind = self.query_one("#kind-filter", Select).value
+        framework = self.query_one("#framework-filter", Select).value
+        table = self.query_one("#session-table", DataTable)
+        table.clear()
+        sessions = self.coach_app.coach.store.sessions.list(
+            self.profile_id, kind if isinstance(kind, str) else None
+        )
+        for s in sessions:
+            if isinstance(framework, str) and s.framework != framework:
+                continue
+            table.add_row(
+                Text(f"{day_of(s.started_at):%d %b %Y}"),
+                Text(s.kind + (f" · {s.framework}" if s.framework else ""), style="dim"),
+                Text(clip(headline(s), 60)),
+                key=str(s.id),
+            )
+        if table.row_count:
+            self.open_session(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
+        else:
+            self.query_one("#session-head", Static).update(Text("No sessions here yet.", style="dim"))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.load()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.open_session(int(event.row_key.value or 0))
+
+    def open_session(self, session_id: int) -> None:
+        """The whole session: what it was, its summary as Markdown, then every turn as plain text."""
+        s = self.coach_app.coach.store.sessions.get(session_id, self.profile_id)
+        head = Text(f"{day_of(s.started_at):%A %d %B %Y}", style="bold")
+        head.append(f"  {s.kind}" + (f" · {s.framework}" if s.framework else ""), style="dim")
+        if s.mood:
+            head.append(f"  mood {s.mood}/5", style="dim")
+        if s.tags:
+            head.append("\nTags: ", style="dim")
+            head.append(", ".join(s.tags))
+        self.query_one("#session-head", Static).update(head)
+        self.query_one("#session-summary", Markdown).update(s.summary or "")
+        turns = Text()
+        for turn in s.turns:
+            if turn.role == "system":
+                continue
+            who = "Coach" if turn.role == "coach" else "You"
+            turns.append(who, style="bold cyan" if turn.role == "coach" else "bold green")
+            turns.append(f"  {turn.stage}\n" if turn.stage else "\n", style="dim")
+            turns.append(turn.text + "\n\n")
+        self.query_one("#session-turns", Static).update(turns)
+        self.query_one("#session-view", VerticalScroll).scroll_home(animate=False)
+
+    # --- search ------------------------------------------------------------------------------------
+    def search_ready(self) -> bool:
+        """Dense search once the model is loaded and the start-up sync is over (two syncs must not race)."""
+        warming = any(w.group == "warm" and not w.is_finished for w in self.app.workers)
+        return self.coach_app.coach.index.embedder.loaded.is_set() and not warming
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            self.action_clear_search()
+            return
+        ready = self.search_ready()
+        status = "Searching…" if ready else "Search is warming up… matching words only for now."
+        self.query_one("#search-status", Static).update(Text(status, style="italic"))
+        self.run_search(query, self.profile_id, ready)
+
+    @work(thread=True, exclusive=True, group="history-search", exit_on_error=False)
+    def run_search(self, query: str, profile_id: int, ready: bool) -> None:
+        coach = self.coach_app.coach
+        try:
+            if ready:
+                hits = coach.search(query, kind="history", k=RESULTS)
+            else:
+                # sync=False: syncing could embed new records, which means loading the model and waiting
+                hits = coach.searcher.search(
+                    query, profile_id=profile_id, kind="history", k=RESULTS, mode="lexical", sync=False
+                )
+        except Exception as exc:  # shown, and the typed query stays in the box
+            self.app.call_from_thread(self.search_failed, exc)
+            return
+        self.app.call_from_thread(self.show_hits, query, hits, ready)
+
+    def search_failed(self, exc: Exception) -> None:
+        self.query_one("#search-status", Static).update(Text("Search failed.", style="red"))
+        self.notify(f"{type(exc).__name__}: {exc}", title="Search", severity="error", markup=False)
+
+    def show_hits(self, query: str, hits: list[Hit], ready: bool) -> None:
+        # one line per record: a session's summary and its answers are separate chunks
+        firsts: dict[str, Hit] = {}
+        for hit in hits:
+            firsts.setdefault(hit.id, hit)
+        hits = self.hits = list(firsts.values())
+        results = self.query_one("#hits", OptionList)
+        results.clear_options()
+        results.add_options([Option(hit_prompt(h, query), id=str(i)) for i, h in enumerate(hits)])
+        count = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”"
+        status = Text(count + ("" if ready else " (word matches; search is still warming up)"))
+        status.append("  Enter opens · Esc clears", style="dim")
+        self.query_one("#search-status", Static).update(status)
+        self.query_one("#session-table", DataTable).add_class("hidden")
+        results.remove_class("hidden")
+        if hits:
+            results.highlighted = 0
+            results.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        hit = self.hits[int(event.option.id or 0)]
+        kind, _, ident = hit.id.partition(":")
+        if kind == "session":
+            self.open_session(int(ident))
+            return
+        # a goal, commitment or meeting: its indexed text is what there is to show here
+        self.query_one("#session-head", Static).update(Text(f"{hit.title}  {hit.citation}", style="bold"))
+        self.query_one("#session-summary", Markdown).update("")
+        self.query_one("#session-turns", Static).update(Text(hit.text))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#history-search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        self.hits = []
+        self.query_one("#hits", OptionList).add_class("hidden")
+        self.query_one("#search-status", Static).update("")
+        table = self.query_one("#session-table", DataTable)
+        table.remove_class("hidden")
+        table.focus()
+
+    def action_back(self) -> None:
+        if self.hits or not self.query_one("#hits", OptionList).has_class("hidden"):
+            self.action_clear_search()
+            return
+        super().action_back()

@@ -1,0 +1,151 @@
+"""Insights as charts: follow-through bars, a mood chart with dated axis, streaks, goals at risk, themes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, day_of, insights
+from tui.browse import BrowseScreen, bar, clip
+
+MOOD_COLUMNS = 30
+MOOD_STYLE = {1: "red", 2: "red", 3: "yellow", 4: "green", 5: "green"}
+STRIP_DAYS = 28
+LABEL = 22
+
+
+def follow_chart(rows: list[FollowThrough], overall: FollowThrough) -> Text:
+    """One bar per goal (and one for everything): done counts whole, partial half, over what was reviewed."""
+    text = Text()
+    for i, ft in enumerate([overall, *rows]):
+        if i == 1:
+            text.append("\n")
+        name = "All commitments" if i == 0 else ft.title
+        text.append(clip(name, LABEL).ljust(LABEL) + " ", style="bold" if i == 0 else "")
+        if ft.rate is None:
+            text.append("░" * 20, style="dim")
+            text.append("   —  ", style="dim")
+        else:
+            text.append_text(bar(ft.rate, 20))
+            text.append(f" {ft.rate:4.0%} ")
+        counts = f"{ft.done}✓ {ft.partial}◐ {ft.missed}✗ · {ft.open} open"
+        text.append(counts + (f", {ft.overdue} overdue" if ft.overdue else "") + "\n", style="dim")
+    return text
+
+
+def mood_chart(points: list[MoodPoint]) -> Text:
+    """Mood 1–5 up the side, the last sessions along the bottom, the first and last dates under the axis."""
+    if not points:
+        return Text("No mood logged yet: the reflection flows ask for one at the end.", style="dim")
+    shown = points[-MOOD_COLUMNS:]
+    text = Text()
+    for level in range(5, 0, -1):
+        text.append(f"{level} │", style="dim")
+        for p in shown:
+            text.append("█ " if p.mood >= level else "  ", style=MOOD_STYLE[p.mood])
+        text.append("\n")
+    width = 2 * len(shown)
+    text.append("  └" + "─" * width + "\n", style="dim")
+    first, last = f"{shown[0].date:%d %b}", f"{shown[-1].date:%d %b}"
+    # the dates may run past a short chart rather than be dropped
+    axis = first if len(shown) == 1 else first.ljust(max(width - len(last), len(first) + 2)) + last
+    text.append("   " + axis, style="dim")
+    return text
+
+
+def mood_summary(stats: Insights) -> Text:
+    mood = stats.mood
+    text = Text()
+    if mood.recent_avg is not None:
+        text.append(f"Recent average {mood.recent_avg:.1f}")
+    if mood.previous_avg is not None:
+        text.append(f" (before: {mood.previous_avg:.1f})")
+    arrow = {"up": ("↑ up", "green"), "down": ("↓ down", "red"), "steady": ("→ steady", "")}
+    if mood.direction:
+        label, style = arrow[mood.direction]
+        text.append(f"  {label}", style=style)
+    if mood.slope_per_week is not None:
+        text.append(f"  ({mood.slope_per_week:+.2f} a week)", style="dim")
+    return text
+
+
+def streak_chart(streaks: Streaks, days: set[date], today: date) -> Text:
+    """The streak numbers, then the last four weeks as a strip: a block for each day with a reflection."""
+    text = Text()
+    text.append(f"{streaks.current_days}", style="bold")
+    text.append(f" day(s) running (longest {streaks.longest_days}) · ")
+    text.append(f"{streaks.current_weeks}", style="bold")
+    text.append(f" week(s) running (longest {streaks.longest_weeks})\n")
+    start = today - timedelta(days=STRIP_DAYS - 1)
+    for n in range(STRIP_DAYS):
+        day = start + timedelta(days=n)
+        text.append("■" if day in days else "·", style="green" if day in days else "dim")
+    text.append("\n" + f"{start:%d %b}".ljust(STRIP_DAYS - 6) + f"{today:%d %b}", style="dim")
+    if streaks.last_reflection:
+        text.append(f"\nLast reflection: {streaks.last_reflection:%a %d %b %Y}", style="dim")
+    return text
+
+
+def risk_list(goals: list[GoalAtRisk]) -> Text:
+    if not goals:
+        return Text("None: every goal with a date is moving or has time left.", style="dim")
+    text = Text()
+    for i, g in enumerate(goals):
+        text.append("\n" if i else "")
+        text.append("⚠ ", style="yellow")
+        text.append(g.title, style="bold")
+        text.append(f"  {g.reason} (due {g.due:%d %b %Y})", style="red" if g.days_left < 0 else "yellow")
+    return text
+
+
+def theme_chart(themes: list[Theme]) -> Text:
+    """The recurring themes ranked, each bar as long as its count relative to the first."""
+    if not themes:
+        return Text("No theme recurs yet: they show once two sessions share one.", style="dim")
+    top = max(t.count for t in themes)
+    text = Text()
+    for i, t in enumerate(themes, start=1):
+        text.append(f"{i:2}. ")
+        text.append(clip(t.text, LABEL - 4).ljust(LABEL - 4) + " ")
+        text.append("█" * max(1, round(16 * t.count / top)), style="magenta")
+        text.append(f" {t.count} sessions\n", style="dim")
+    return text
+
+
+class InsightsScreen(BrowseScreen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="insights"):
+            for key, heading in (
+                ("follow", "Follow-through"),
+                ("mood", "Mood over time"),
+                ("streaks", "Reflection streaks"),
+                ("risk", "Goals at risk"),
+                ("themes", "Recurring themes"),
+            ):
+                yield Static(Text(heading, style="bold underline"), classes="heading")
+                yield Static(id=f"insight-{key}", classes="insight")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Insights"
+        self.load()
+
+    def load(self) -> None:
+        store = self.coach_app.coach.store
+        today = self.today()
+        stats = insights(store, self.profile_id, today=today)
+        reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id, "reflection")}
+        ft = stats.follow_through
+        self.query_one("#insight-follow", Static).update(follow_chart(ft.by_goal, ft.overall))
+        mood = mood_chart(stats.mood.points)
+        if stats.mood.points:
+            mood.append("\n").append_text(mood_summary(stats))
+        self.query_one("#insight-mood", Static).update(mood)
+        self.query_one("#insight-streaks", Static).update(streak_chart(stats.streaks, reflected, today))
+        self.query_one("#insight-risk", Static).update(risk_list(stats.goals_at_risk))
+        self.query_one("#insight-themes", Static).update(theme_chart(stats.themes))
