@@ -30,6 +30,7 @@ class HomeScreen(CoachScreen):
         Binding("4", "open('knowledge')", "Knowledge"),
         Binding("5", "open('insights')", "Insights"),
         Binding("slash", "search", "Search"),
+        Binding("s", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -141,3 +142,8 @@ class HomeScreen(CoachScreen):
         from tui.commands import open_screen
 
         open_screen(self.coach_app, "history", search=True)
+
+    def action_settings(self) -> None:
+        from tui.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())

@@ -1,0 +1,280 @@
+"""The settings screen through Pilot: profiles, the language model and its test, import, export, backup."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, Input, Select, Static, Switch
+
+from coach.services import Coach
+from tui.app import CoachApp
+from tui.data import DataPane
+from tui.home import HomeScreen
+from tui.settings import LLMPane, ProfilePane, SettingsScreen
+
+FIX = Path(__file__).parent / "fixtures" / "transfer"
+
+
+def plain(widget) -> str:  # type: ignore[no-untyped-def]
+    rendered = widget.render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def config_file(home: Path) -> dict[str, object]:
+    path = home / "config.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+async def open_settings(app: CoachApp, pilot: Pilot[int], tab: str) -> SettingsScreen:
+    await pilot.pause()
+    await pilot.press("s")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, SettingsScreen)
+    screen.query_one("#settings-tabs").active = tab  # type: ignore[attr-defined]
+    await pilot.pause()
+    return screen
+
+
+async def settle(app: CoachApp, pilot: Pilot[int]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def submit(pilot: Pilot[int], field: Input, value: str) -> None:
+    field.value = value
+    field.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+# --- profile ---------------------------------------------------------------------------------------------
+async def test_switching_and_adding_profiles(coach: Coach, home: Path) -> None:
+    coach.store.profiles.add("Ana")
+    coach.store.profiles.add("Ben [bold]")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-profile")
+        pane = screen.query_one(ProfilePane)
+        assert "Active profile: Ana" in plain(pane.query_one("#profile-active"))
+        pane.query_one("#profile-select", Select).value = "Ben [bold]"
+        await pilot.pause()
+        assert config_file(home)["profile"] == "Ben [bold]"
+        assert app.profile_name == "Ben [bold]" and app.coach.settings.profile == "Ben [bold]"
+        assert "Active profile: Ben [bold]" in plain(pane.query_one("#profile-active"))
+
+        field = pane.query_one("#profile-new", Input)
+        pane.query_one("#profile-role", Select).value = "mentor"
+        await submit(pilot, field, "Cleo")
+        assert app.profile_name == "Cleo" and config_file(home)["profile"] == "Cleo"
+        assert coach.store.profiles.by_name("Cleo").role == "mentor"
+        assert field.value == ""
+
+        await submit(pilot, field, "Ana")  # a name in use is refused and stays typed
+        assert "already exists" in plain(pane.query_one(".pane-status"))
+        assert field.value == "Ana" and app.profile_name == "Cleo"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Cleo" in plain(app.screen.query_one("#who"))
+
+
+async def test_an_environment_profile_is_named_as_the_override(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach.store.profiles.add("Ana")
+    monkeypatch.setenv("COACH_PROFILE", "Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-profile")
+        shown = plain(screen.query_one("#profile-active"))
+        assert "COACH_PROFILE in the environment, which overrides config.toml" in shown
+
+
+# --- language model -------------------------------------------------------------------------------------
+async def test_llm_fields_save_show_their_source_and_refuse_bad_values(
+    coach: Coach, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach.store.profiles.add("Ana")
+    monkeypatch.setenv("COACH_LLM_MODEL", "from-env")
+    app = CoachApp(coach, warm=False)
+    app.reload_settings()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-llm")
+        pane = screen.query_one(LLMPane)
+        assert config_file(home) == {}  # opening the screen writes nothing
+        assert plain(pane.query_one("#src-llm_timeout")) == "default"
+        source = plain(pane.query_one("#src-llm_model"))
+        assert "COACH_LLM_MODEL in the environment, which overrides" in source
+        assert pane.query_one("#llm_model", Input).value == "from-env"
+
+        pane.query_one("#llm_provider", Select).value = "ollama"
+        await pilot.pause()
+        assert config_file(home) == {"llm_provider": "ollama"}
+        assert app.coach.settings.llm_provider == "ollama"
+        assert "config.toml" in plain(pane.query_one("#src-llm_provider"))
+
+        timeout = pane.query_one("#llm_timeout", Input)
+        await submit(pilot, timeout, "soon")
+        assert "llm_timeout" in plain(pane.query_one(".pane-status"))
+        assert timeout.value == "soon" and "llm_timeout" not in config_file(home)
+        await submit(pilot, timeout, "12.5")
+        assert config_file(home)["llm_timeout"] == 12.5 and app.coach.settings.llm_timeout == 12.5
+
+        await submit(pilot, pane.query_one("#llm_base_url", Input), "http://127.0.0.1:11434")
+        assert config_file(home)["llm_base_url"] == "http://127.0.0.1:11434"
+        await submit(pilot, pane.query_one("#llm_base_url", Input), "")  # empty: back to the default
+        assert "llm_base_url" not in config_file(home)
+
+        switch = pane.query_one("#local_only", Switch)
+        assert switch.value
+        switch.value = False
+        await pilot.pause()
+        assert config_file(home)["local_only"] is False and not app.coach.settings.local_only
+        assert plain(pane.query_one("#local-state")) == "off"
+
+
+async def run_test_connection(app: CoachApp, pilot: Pilot[int], pane: LLMPane) -> str:
+    pane.query_one("#llm-test", Button).press()
+    await pilot.pause()
+    await settle(app, pilot)
+    return plain(pane.query_one("#llm-result"))
+
+
+def result_style(pane: LLMPane) -> str:
+    shown = pane.query_one("#llm-result", Static).content
+    assert isinstance(shown, Text)
+    return str(shown.spans[-1].style)
+
+
+async def test_connection_test_with_no_model_and_with_an_unreachable_server(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-llm")
+        pane = screen.query_one(LLMPane)
+        line = await run_test_connection(app, pilot, pane)
+        assert line.startswith("✓") and "guided engine" in line
+        assert result_style(pane) == "green"
+
+        pane.query_one("#llm_provider", Select).value = "openai"
+        pane.query_one("#llm_base_url", Input).value = "http://127.0.0.1:9/v1"  # saved by the test button
+        pane.query_one("#llm_timeout", Input).value = "5"
+        line = await run_test_connection(app, pilot, pane)
+        assert line.startswith("✗") and "openai" in line
+        assert result_style(pane) == "red"
+        assert app.coach.settings.llm_base_url == "http://127.0.0.1:9/v1"
+        assert app.is_running and not pane.query_one("#llm-test", Button).disabled
+
+
+async def test_local_only_refuses_a_remote_server(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-llm")
+        pane = screen.query_one(LLMPane)
+        pane.query_one("#llm_provider", Select).value = "openai"
+        pane.query_one("#llm_base_url", Input).value = "https://llm.example.com/v1"
+        line = await run_test_connection(app, pilot, pane)
+        assert line.startswith("✗") and "local_only is on" in line and "llm.example.com" in line
+        assert result_style(pane) == "red"
+
+
+# --- data -----------------------------------------------------------------------------------------------
+async def run_section(app: CoachApp, pilot: Pilot[int], pane: DataPane, button: str) -> str:
+    pane.query_one(f"#{button}-run", Button).press()
+    await pilot.pause()
+    await settle(app, pilot)
+    return plain(pane.query_one(f"#{button}-report"))
+
+
+async def test_import_a_jrnl_file_dry_then_for_real_then_again(coach: Coach) -> None:
+    prof = coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        pane = screen.query_one(DataPane)
+        pane.query_one("#import-path", Input).value = str(FIX / "jrnl.json")
+        pane.query_one("#import-dry", Checkbox).value = True
+        report = await run_section(app, pilot, pane, "import")
+        assert report.startswith("Dry run, nothing written: 2 entries would be imported into Ana")
+        assert "Ran the Heron workshop." in report
+        assert coach.store.sessions.list(prof.id or 0) == []
+
+        pane.query_one("#import-dry", Checkbox).value = False
+        report = await run_section(app, pilot, pane, "import")
+        assert report.startswith("Imported 2 entries into Ana; skipped 0 duplicates and 0 invalid.")
+        assert "Indexed" in report and "searchable now" in report
+        assert len(coach.store.sessions.list(prof.id or 0)) == 2
+        assert not pane.query_one("#import-progress").display
+        hits = coach.search("Heron workshop senior people left early", kind="history")
+        assert any("Heron" in h.text for h in hits)
+
+        report = await run_section(app, pilot, pane, "import")
+        assert "Imported 0 entries" in report and "skipped 2 duplicates" in report
+        assert "duplicate (already imported (session" in report
+
+
+async def test_a_bad_import_is_reported_and_the_path_kept(coach: Coach, tmp_path: Path) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        pane = screen.query_one(DataPane)
+        pane.query_one("#import-format", Select).value = "dayone"
+        field = pane.query_one("#import-path", Input)
+        field.value = str(FIX / "jrnl.json")
+        report = await run_section(app, pilot, pane, "import")
+        assert "not a Day One export" in report
+        assert field.value == str(FIX / "jrnl.json") and app.is_running
+        assert not pane.query_one("#import-run", Button).disabled
+
+        field.value = str(tmp_path / "nowhere.json")
+        pane.query_one("#import-format", Select).value = "jrnl"
+        assert "no such file" in await run_section(app, pilot, pane, "import")
+
+
+async def test_export_json_and_markdown_and_back_up(coach: Coach, tmp_path: Path) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        pane = screen.query_one(DataPane)
+        out = pane.query_one("#export-out", Input)
+        assert out.value.startswith("~/coach-export-") and out.value.endswith(".json")
+        pane.query_one("#export-format", Select).value = "markdown"
+        await pilot.pause()
+        assert not out.value.endswith(".json")  # the suggestion follows the format
+
+        pane.query_one("#export-format", Select).value = "json"
+        out.value = str(tmp_path / "all.json")
+        pane.query_one("#export-all", Checkbox).value = True
+        report = await run_section(app, pilot, pane, "export")
+        assert report.startswith("Exported 1 profile(s)")
+        assert '"format": "coach-export"' in (tmp_path / "all.json").read_text(encoding="utf-8")
+        assert (tmp_path / "all.json").stat().st_mode & 0o777 == 0o600
+        assert "already exists" in await run_section(app, pilot, pane, "export")
+
+        pane.query_one("#export-format", Select).value = "markdown"
+        out.value = str(tmp_path / "md")
+        await run_section(app, pilot, pane, "export")
+        assert (tmp_path / "md" / "Ana" / "goals.md").is_file() or any((tmp_path / "md").iterdir())
+
+        pane.query_one("#backup-out", Input).value = str(tmp_path / "copy.db")
+        report = await run_section(app, pilot, pane, "backup")
+        assert report.startswith(f"Backed up to {tmp_path / 'copy.db'}")
+        with sqlite3.connect(tmp_path / "copy.db") as conn:
+            assert conn.execute("SELECT name FROM profiles").fetchall() == [("Ana",)]
+        assert "already exists" in await run_section(app, pilot, pane, "backup")
+
+        pane.query_one("#backup-out", Input).value = ""
+        report = await run_section(app, pilot, pane, "backup")
+        assert "/backups/coach-" in report
+        assert "coach restore" in plain(pane.query_one(".report.restore"))
