@@ -110,16 +110,18 @@ def make_chat_model(settings: Settings, *, max_tokens: int = 256) -> BaseChatMod
         )
     if provider == "openai":
         try:
-            from langchain_openai import ChatOpenAI
+            # the base class sends max_tokens, which every OpenAI-compatible server understands
+            from langchain_openai.chat_models.base import BaseChatOpenAI
+            from pydantic import SecretStr
         except ImportError:
             raise LLMError("the openai provider needs its extra: pip install 'coach[remote]'") from None
         key = os.environ.get("OPENAI_API_KEY") or os.environ.get("COACH_LLM_API_KEY")
         if not key and is_remote(settings):
             raise LLMError("no API key: set OPENAI_API_KEY (or COACH_LLM_API_KEY) in the environment")
-        return ChatOpenAI(
+        return BaseChatOpenAI(
             model=settings.llm_model or "gpt-4o-mini",
             base_url=endpoint(settings),
-            api_key=key or "not-needed",
+            api_key=SecretStr(key or "not-needed"),
             max_tokens=max_tokens,
             timeout=timeout,
             max_retries=0,
