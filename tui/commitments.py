@@ -12,10 +12,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from coach.insights import utc
 from coach.models import Commitment
-from tui.browse import INPUT_ERRORS, BrowseScreen, Form, clip, problem
+from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, clip, problem
 
 RECENT = 20
-STATUS_STYLE = {"open": "", "done": "green", "partial": "yellow", "missed": "red"}
+STATUS_STYLE = {"open": "dim", "done": "green", "partial": "yellow", "missed": "red"}
 # what the obstacle prompt asks after each review; done needs no reason
 ASK = {
     "partial": "What got in the way of the rest? (optional)",
@@ -51,7 +51,7 @@ class CommitmentsScreen(BrowseScreen):
         yield Header()
         yield DataTable(id="commitment-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="commitment-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Commitments"
@@ -73,9 +73,7 @@ class CommitmentsScreen(BrowseScreen):
             if c.due:
                 due = Text(f"{c.due:%a %d %b}", style="bold red" if overdue else "")
             table.add_row(
-                Text(
-                    "●" if overdue else "○" if c.status == "open" else "·", style="red" if overdue else "dim"
-                ),
+                Text("●" if overdue else MARK[c.status], style="red" if overdue else STATUS_STYLE[c.status]),
                 Text(clip(c.text, 48)),
                 due,
                 Text("overdue" if overdue else c.status, style="red" if overdue else STATUS_STYLE[c.status]),

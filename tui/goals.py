@@ -12,12 +12,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from coach.dates import parse_date
 from coach.models import Commitment, Goal, Milestone
-from tui.browse import INPUT_ERRORS, BrowseScreen, Form, bar, clip, problem
+from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, bar, clip, problem
 
 STATUS_STYLE = {"active": "green", "at-risk": "yellow", "done": "cyan", "dropped": "dim"}
 # finished goals sink below the ones still being worked on
 STATUS_ORDER = {"at-risk": 0, "active": 1, "done": 2, "dropped": 3}
-MARK = {"open": "○", "done": "✓", "partial": "◐", "missed": "✗"}
 
 
 def progress(milestones: list[Milestone], commitments: list[Commitment]) -> tuple[int, int]:
@@ -35,7 +34,7 @@ class GoalsScreen(BrowseScreen):
         Binding("r", "status('at-risk')", "At risk"),
         Binding("d", "status('done')", "Done"),
         Binding("x", "status('dropped')", "Drop"),
-        Binding("m", "add_milestone", "Milestone"),
+        Binding("m", "add_milestone", "+Milestone"),
         Binding("t", "tick", "Tick"),
     ]
 
@@ -43,17 +42,18 @@ class GoalsScreen(BrowseScreen):
         yield Header()
         with Horizontal(id="goals-body"):
             yield DataTable(id="goal-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="goal-side"):
+            # not focusable itself, so Tab goes from the goals straight to the milestones
+            with VerticalScroll(id="goal-side", can_focus=False):
                 yield Static(id="goal-detail")
-                yield Static(Text("Milestones  (t ticks, m adds)", style="bold"), classes="heading")
+                yield Static(Text("Milestones", style="bold"), classes="heading")
+                yield Static(Text("t ticks the next · Tab picks one · m adds", style="dim"))
                 yield DataTable(id="milestone-table", cursor_type="row", show_header=False)
                 yield Static(id="goal-commitments")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Goals"
         table = self.query_one("#goal-table", DataTable)
-        table.add_columns("Goal", "Status", "Progress", "Due")
         self.load()
         table.focus()
 
@@ -66,19 +66,23 @@ class GoalsScreen(BrowseScreen):
         table = self.query_one("#goal-table", DataTable)
         keep = keep if keep is not None else self.selected_id()
         store = self.coach_app.coach.store
-        table.clear()
+        table.clear(columns=True)  # columns too: their widths only ever grow
+        table.add_columns("Goal", "Status", "Progress")
+        # the title takes what the status and progress columns leave, so 80 columns show whole rows
+        room = max(12, (table.size.width or self.app.size.width * 3 // 5) - 27)
         for goal in self.goals():
             gid = goal.id or 0
             done, total = progress(
                 store.goals.milestones(gid), store.commitments.list(self.profile_id, goal_id=gid)
             )
-            meter = bar(done / total if total else 0, 8)
-            meter.append(f" {done}/{total}", style="dim")
+            meter = Text("no steps yet", style="dim")
+            if total:
+                meter = bar(done / total, 8)
+                meter.append(f" {done}/{total}", style="dim")
             table.add_row(
-                Text(clip(goal.title, 34)),
+                Text(clip(goal.title, room)),
                 Text(goal.status, style=STATUS_STYLE.get(goal.status, "")),
                 meter,
-                Text(f"{goal.due:%d %b %Y}" if goal.due else "—", style="dim" if not goal.due else ""),
                 key=str(gid),
             )
         if keep is not None and str(keep) in table.rows:
@@ -205,13 +209,24 @@ class GoalsScreen(BrowseScreen):
         self.app.push_screen(Form("Add a milestone", fields, save), self._saved)
 
     def action_tick(self) -> None:
-        """Tick the highlighted milestone done, or untick it."""
+        """With the milestones focused, toggle the highlighted one; otherwise tick the next one not done."""
         table = self.query_one("#milestone-table", DataTable)
-        if not table.row_count:
+        store = self.coach_app.coach.store
+        found = store.goals.milestones(self.selected_id() or 0)
+        if not found:
             self.notify("This goal has no milestones yet: press m to add one.")
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        store = self.coach_app.coach.store
-        ms = next(m for m in store.goals.milestones(self.selected_id() or 0) if str(m.id) == key.value)
+        if table.has_focus:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            ms = next(m for m in found if str(m.id) == key.value)
+        else:
+            todo = [m for m in found if not m.done]
+            if not todo:
+                self.notify("Every milestone is done. Tab to the list to untick one.")
+                return
+            ms = todo[0]
         store.goals.set_milestone_done(ms.id or 0, not ms.done)
         self._saved(True)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.load)  # after the layout, when the table has its new width

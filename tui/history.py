@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coach.insights import day_of
 from coach.models import SESSION_KINDS, Session
+from coach.retrieval.lexical import STOP_WORDS
 from coach.retrieval.search import Hit
 from tui.browse import BrowseScreen, clip
 
@@ -30,15 +31,17 @@ def headline(session: Session) -> str:
 
 
 def query_words(query: str) -> list[str]:
-    return sorted({w for w in re.findall(r"\w+", query) if len(w) > 2}, key=len, reverse=True)
+    """The words worth marking in a snippet: no short ones, no stop words."""
+    words = {w for w in re.findall(r"\w+", query) if len(w) > 2 and w.lower() not in STOP_WORDS}
+    return sorted(words, key=len, reverse=True)
 
 
 def hit_prompt(hit: Hit, query: str) -> Text:
     """A result as rich Text: where it is from, then the snippet with the query's words picked out."""
-    text = Text()
-    text.append(f"{hit.date:%d %b %Y}  " if hit.date else "", style="bold")
-    text.append(hit.title, style="bold")
-    text.append(f"  {hit.citation}\n", style="dim")
+    text = Text(hit.title, style="bold")
+    if hit.date and str(hit.date.year) not in hit.title:  # a session's title already says when
+        text.append(f"  {hit.date:%d %b %Y}", style="dim")
+    text.append("\n")
     snippet = Text(hit.snippet)
     snippet.highlight_words(query_words(query), HIGHLIGHT, case_sensitive=False)
     text.append_text(snippet)
@@ -47,7 +50,7 @@ def hit_prompt(hit: Hit, query: str) -> Text:
 
 class HistoryScreen(BrowseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back / clear search"),
+        Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
     ]
 
@@ -59,7 +62,7 @@ class HistoryScreen(BrowseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="history-bar"):
-            yield Input(placeholder="Search your history, then Enter", id="history-search")
+            yield Input(placeholder="Search your history…", id="history-search")
             yield Select([], prompt="All kinds", id="kind-filter")
             yield Select([], prompt="All flows", id="framework-filter")
         yield Static(id="search-status")
@@ -70,7 +73,7 @@ class HistoryScreen(BrowseScreen):
                 yield Static(id="session-head")
                 yield Markdown(id="session-summary")
                 yield Static(id="session-turns")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "History"
@@ -79,7 +82,6 @@ class HistoryScreen(BrowseScreen):
         self.query_one("#kind-filter", Select).set_options([(Text(k), k) for k in kinds])
         flows = sorted({s.framework for s in sessions if s.framework})
         self.query_one("#framework-filter", Select).set_options([(Text(f), f) for f in flows])
-        self.query_one("#session-table", DataTable).add_columns("Date", "Kind", "Entry")
         self.load()
         self.query_one("#history-search" if self.start_in_search else "#session-table").focus()
 
@@ -87,26 +89,34 @@ class HistoryScreen(BrowseScreen):
         kind = self.query_one("#kind-filter", Select).value
         framework = self.query_one("#framework-filter", Select).value
         table = self.query_one("#session-table", DataTable)
-        table.clear()
+        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key if table.row_count else None
+        table.clear(columns=True)  # the column is as wide as the pane, which changes with the window
+        room = max(20, (table.size.width or self.app.size.width // 2) - 4)
+        table.add_column("Sessions", width=room)
         sessions = self.coach_app.coach.store.sessions.list(
             self.profile_id, kind if isinstance(kind, str) else None
         )
         for s in sessions:
             if isinstance(framework, str) and s.framework != framework:
                 continue
-            table.add_row(
-                Text(f"{day_of(s.started_at):%d %b %Y}"),
-                Text(s.kind + (f" · {s.framework}" if s.framework else ""), style="dim"),
-                Text(clip(headline(s), 60)),
-                key=str(s.id),
-            )
+            cell = Text(f"{day_of(s.started_at):%a %d %b %Y}", style="bold")
+            cell.append(f"  {s.framework or s.kind}\n", style="dim")
+            cell.append(clip(headline(s), room))
+            table.add_row(cell, height=2, key=str(s.id))
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
         if table.row_count:
             self.open_session(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
-        else:
-            self.query_one("#session-head", Static).update(Text("No sessions here yet.", style="dim"))
+            return
+        self.query_one("#session-head", Static).update(Text("No sessions here yet.", style="dim"))
+        self.query_one("#session-summary", Markdown).update("")
+        self.query_one("#session-turns", Static).update("")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.load()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.load)  # after the layout, when the list has its new width
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.open_session(int(event.row_key.value or 0))
@@ -178,7 +188,9 @@ class HistoryScreen(BrowseScreen):
         hits = self.hits = list(firsts.values())
         results = self.query_one("#hits", OptionList)
         results.clear_options()
-        results.add_options([Option(hit_prompt(h, query), id=str(i)) for i, h in enumerate(hits)])
+        for i, hit in enumerate(hits):
+            results.add_options([None] if i else [])  # a rule between results keeps them apart
+            results.add_option(Option(hit_prompt(hit, query), id=str(i)))
         count = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”"
         status = Text(count + ("" if ready else " (word matches; search is still warming up)"))
         status.append("  Enter opens · Esc clears", style="dim")

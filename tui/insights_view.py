@@ -129,7 +129,7 @@ class InsightsScreen(BrowseScreen):
             ):
                 yield Static(Text(heading, style="bold underline"), classes="heading")
                 yield Static(id=f"insight-{key}", classes="insight")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Insights"

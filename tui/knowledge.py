@@ -50,7 +50,7 @@ class KnowledgeScreen(BrowseScreen):
             with VerticalScroll(id="note-view"):
                 yield Static(id="note-meta")
                 yield Markdown(id="note-body")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Knowledge"
