@@ -31,12 +31,6 @@ class HomeScreen(CoachScreen):
         Binding("5", "open('insights')", "Insights"),
         Binding("slash", "search", "Search"),
         Binding("s", "settings", "Settings"),
-        Binding("1", "open('goals')", "Goals"),
-        Binding("2", "open('commitments')", "Commitments"),
-        Binding("3", "open('history')", "History"),
-        Binding("4", "open('knowledge')", "Knowledge"),
-        Binding("5", "open('insights')", "Insights"),
-        Binding("slash", "search", "Search"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -153,13 +147,3 @@ class HomeScreen(CoachScreen):
         from tui.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
-
-    def action_open(self, name: str) -> None:
-        from tui.commands import open_screen
-
-        open_screen(self.coach_app, name)
-
-    def action_search(self) -> None:
-        from tui.commands import open_screen
-
-        open_screen(self.coach_app, "history", search=True)
