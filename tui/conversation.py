@@ -88,11 +88,8 @@ class ConversationScreen(CoachScreen):
         self.query_one(StageBar).show(prompt.stages)
         if prompt.done and prompt.artefact:
             log = self.query_one("#log", VerticalScroll)
-            view = ArtefactView(prompt.artefact)
-            log.mount(view)
+            log.mount(ArtefactView(prompt.artefact))  # it scrolls itself into view and takes the focus
             self.query_one(Composer).disabled = True
-            self.call_after_refresh(log.scroll_to_widget, view, animate=False, top=True)
-            self.call_after_refresh(view.focus)
             self.notify("Saved to your history.", title=self.flow.title)
             self.coach_app.refresh_home()
             return
