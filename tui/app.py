@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -17,6 +17,9 @@ from coach.engine.grounding import SearchRetriever
 from coach.errors import CoachError, LockedError
 from coach.services import Coach
 from tui.commands import CoachCommands
+
+if TYPE_CHECKING:
+    from coach.llm.voice import Voice
 
 
 class CoachApp(App[int]):
@@ -32,6 +35,8 @@ class CoachApp(App[int]):
         self.coach = coach
         self.profile_name = profile_name
         self.warm = warm
+        self._voice: Voice | None = None
+        self._voice_error = ""
 
     def on_mount(self) -> None:
         from tui.home import HomeScreen
@@ -66,6 +71,26 @@ class CoachApp(App[int]):
         from coach.config import load_settings
 
         self.coach.settings = load_settings()
+        self._voice = None
+        self._voice_error = ""
+
+    def voice(self) -> Voice | None:
+        """The configured chat model (built once; called from workers). None: the guided engine speaks.
+
+        A provider that cannot be used (local_only, a missing extra) is reported once, then left alone.
+        """
+        from coach.errors import LLMError, PrivacyError
+        from coach.llm.voice import Voice
+
+        if self._voice is None and not self._voice_error and self.coach.settings.llm_provider != "none":
+            try:
+                self._voice = Voice.from_settings(self.coach.settings)
+            except (LLMError, PrivacyError) as exc:
+                self._voice_error = str(exc)
+                self.call_from_thread(
+                    self.notify, f"{exc}. The guided coach speaks instead.", severity="warning", markup=False
+                )
+        return self._voice
 
     def draft(self, flow_id: str) -> Draft:
         """The unsent-text draft of the active profile in this flow (raises CoachError without a profile)."""

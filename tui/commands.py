@@ -28,8 +28,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Commitments", "Review what you said you would do", "open('commitments')"),
     ("History", "Your past sessions, in full", "open('history')"),
     ("Search history", "Search everything you have written", "search"),
+    ("Ask my history", "A question answered from your own entries, with sources", "ask"),
     ("Knowledge", "The best-practice notes and your own", "open('knowledge')"),
     ("Insights", "Follow-through, mood, streaks and themes", "open('insights')"),
+    ("Settings", "Profile, language model, local-only, import, export and backup", "settings"),
     ("Quit", "Leave coach", "app.quit"),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -17,9 +17,14 @@ from coach.engine.engine import Engine
 from coach.engine.flows import get_flow
 from coach.engine.results import Prompt
 from coach.errors import CoachError
+from coach.llm.voice import Reply
 from tui.artefact import ArtefactView
 from tui.base import CoachScreen
+from tui.streaming import Streamer, context_text
 from tui.widgets import Bubble, Composer, StageBar
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 
 class ConversationScreen(CoachScreen):
@@ -27,6 +32,7 @@ class ConversationScreen(CoachScreen):
         Binding("ctrl+b", "back", "Back a stage"),
         Binding("ctrl+s", "skip", "Skip"),
         Binding("escape", "leave", "Leave (resume later)"),
+        Binding("f2", "context", "What the model sees"),
     ]
 
     def __init__(self, flow_id: str) -> None:
@@ -37,6 +43,8 @@ class ConversationScreen(CoachScreen):
         self.busy = False
         self.draft: Draft | None = None
         self.unsent = ""  # the composer's text, still known once its widget is gone (on unmount)
+        self.sent: list[BaseMessage] = []
+        self.showing_context = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,24 +75,85 @@ class ConversationScreen(CoachScreen):
         else:
             engine, prompt = Engine.start(coach.store, self.flow, profile.id or 0, retriever)
         self.app.call_from_thread(self._started, engine, prompt)
+        self._speak(prompt)
 
     def _started(self, engine: Engine, prompt: Prompt) -> None:
         self.engine = engine
         if prompt.notice and "picking up" in prompt.notice:
             for stage_id, answer in engine.answers.items():
                 self._log("you", answer, note=f"({self.flow.stage(stage_id).title}, earlier)")
-        self._show(prompt)
 
-    def _log(self, who: str, text: str, note: str = "") -> None:
+    def _log(self, who: str, text: str, note: str = "") -> Bubble:
         log = self.query_one("#log", VerticalScroll)
-        log.mount(Bubble(who, text, note=note))
+        bubble = Bubble(who, text, note=note)
+        log.mount(bubble)
         log.scroll_end(animate=False)
+        return bubble
 
-    def _show(self, prompt: Prompt) -> None:
+    # --- the generative voice: runs in the engine's worker thread ----------------------------------------
+    def _speak(self, prompt: Prompt) -> None:
+        """Show the step; with a model configured, stream its wording (or the summary) into a bubble."""
+        voice = self.coach_app.voice()
+        engine = self.engine
+        if voice is None or engine is None or (prompt.done and prompt.artefact is None):
+            self.app.call_from_thread(self._show, prompt)
+            return
+        voice.before_send = self._before_send
+        if not prompt.done:
+            self.app.call_from_thread(self._show, prompt, True)
+        note = "In short" if prompt.done else prompt.notice
+        bubble = self.app.call_from_thread(self._log, "coach", "…", note)
+        streamer = Streamer(self.app, bubble)
+        if prompt.done and prompt.artefact is not None:
+            reply = voice.narrate(engine, prompt.artefact, streamer)
+        else:
+            reply = voice.speak(engine, prompt, streamer)
+        self.app.call_from_thread(self._spoken, bubble, reply, prompt)
+
+    def _before_send(self, messages: list[BaseMessage]) -> bool:
+        """Called in the worker before each model call: the context view shows it before it goes out."""
+        self.app.call_from_thread(self._show_context, messages)
+        return True
+
+    def _spoken(self, bubble: Bubble, reply: Reply, prompt: Prompt) -> None:
+        if reply.fallback:
+            if prompt.done:
+                bubble.remove()
+            else:
+                bubble.set_text(reply.text, note=prompt.notice)
+            self.notify(reply.notice, title="Guided coach", severity="warning", markup=False)
+        else:
+            bubble.set_text(reply.text)
+        if prompt.done:
+            self._show(prompt)
+            return
+        self.busy = False
+        if reply.cited:
+            self._side(prompt, reply)
+
+    def _show_context(self, messages: list[BaseMessage]) -> None:
+        self.sent = messages
+        if self.showing_context:
+            self._render_context()
+
+    def _render_context(self) -> None:
+        from coach.llm.providers import endpoint
+
+        where = endpoint(self.coach_app.coach.settings) or "the model in this process"
+        self.query_one("#side-body", Static).update(context_text(self.sent, where))
+
+    def action_context(self) -> None:
+        self.showing_context = not self.showing_context
+        if self.showing_context:
+            self._render_context()
+        elif self.prompt is not None:
+            self._side(self.prompt)
+
+    def _show(self, prompt: Prompt, voiced: bool = False) -> None:
         if self.engine is not None and self.engine.retriever is None:
             self.engine.retriever = self.coach_app.retriever()  # tips start once search has warmed up
         self.prompt = prompt
-        self.busy = False
+        self.busy = voiced  # a streamed reply is still coming
         self.query_one(StageBar).show(prompt.stages)
         if prompt.done and prompt.artefact:
             log = self.query_one("#log", VerticalScroll)
@@ -93,10 +162,13 @@ class ConversationScreen(CoachScreen):
             self.notify("Saved to your history.", title=self.flow.title)
             self.coach_app.refresh_home()
             return
-        self._log("coach", prompt.text, note=prompt.notice)
+        if not voiced:
+            self._log("coach", prompt.text, note=prompt.notice)
         self._side(prompt)
 
-    def _side(self, prompt: Prompt) -> None:
+    def _side(self, prompt: Prompt, reply: Reply | None = None) -> None:
+        if self.showing_context:
+            return
         text = Text()
         if prompt.tip:
             text.append("Tip\n", style="bold")
@@ -112,6 +184,10 @@ class ConversationScreen(CoachScreen):
             text.append("Checks\n", style="bold")
             for check in failed:
                 text.append(f"⚠ {check.label}: {check.message}\n", style="yellow")
+        if reply is not None and reply.cited:
+            text.append("\nThe coach drew on\n", style="bold")
+            for source in reply.cited:
+                text.append(f"{source.citation}\n", style="dim")
         if text.plain:
             self.query_one("#side-body", Static).update(text)
 
@@ -133,7 +209,7 @@ class ConversationScreen(CoachScreen):
         except Exception as exc:  # a failure keeps the text and the app
             self.app.call_from_thread(self._failed, text, exc)
             return
-        self.app.call_from_thread(self._show, prompt)
+        self._speak(prompt)
 
     def _failed(self, text: str, exc: Exception) -> None:
         self.busy = False

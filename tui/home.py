@@ -30,6 +30,7 @@ class HomeScreen(CoachScreen):
         Binding("4", "open('knowledge')", "Knowledge"),
         Binding("5", "open('insights')", "Insights"),
         Binding("slash", "search", "Search"),
+        Binding("a", "ask", "Ask my history"),
         Binding("s", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -142,6 +143,16 @@ class HomeScreen(CoachScreen):
         from tui.commands import open_screen
 
         open_screen(self.coach_app, "history", search=True)
+
+    def action_ask(self) -> None:
+        from tui.ask import AskScreen
+
+        try:
+            self.coach_app.coach.profile(self.coach_app.profile_name)
+        except CoachError as exc:
+            self.notify(str(exc).splitlines()[0], title="No profile yet", severity="warning", markup=False)
+            return
+        self.app.push_screen(AskScreen())
 
     def action_settings(self) -> None:
         from tui.settings import SettingsScreen

@@ -53,13 +53,22 @@ class Bubble(Static):
     """One message of the conversation, rendered as plain text (brackets stay brackets)."""
 
     def __init__(self, who: str, text: str, *, note: str = "") -> None:
+        self.who, self.note, self.plain = who, note, text
+        super().__init__(self._body(), classes=f"bubble {who}")
+
+    def _body(self) -> Text:
         body = Text()
-        body.append(
-            "Coach" if who == "coach" else "You", style="bold cyan" if who == "coach" else "bold green"
-        )
-        if note:
-            body.append(f"  {note}", style="italic yellow")
+        coach = self.who == "coach"
+        body.append("Coach" if coach else "You", style="bold cyan" if coach else "bold green")
+        if self.note:
+            body.append(f"  {self.note}", style="italic yellow")
         body.append("\n")
-        body.append(text)
-        super().__init__(body, classes=f"bubble {who}")
+        body.append(self.plain)
+        return body
+
+    def set_text(self, text: str, note: str | None = None) -> None:
+        """Replace the message (a streamed reply growing, or the guided question standing in)."""
         self.plain = text
+        if note is not None:
+            self.note = note
+        self.update(self._body())
