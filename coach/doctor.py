@@ -41,6 +41,7 @@ def run_checks(home: Path | None = None) -> list[Check]:
         _package("chromadb", "chromadb"),
         _fts5(),
         _chat_model(),
+        _provider(),
     ]
 
 
@@ -136,4 +137,21 @@ def _chat_model() -> Check:
         path = bundled.chat_model_file()
     except CoachError as exc:
         return Check("local chat model", "ok", f"optional, not installed ({exc})")
+    if importlib.util.find_spec("llama_cpp") is None:
+        return Check("local chat model", "warn", f"SmolLM2 at {path}, but llama-cpp-python is missing")
     return Check("local chat model", "ok", f"SmolLM2 at {path}")
+
+
+def _provider() -> Check:
+    """The configured provider and whether local_only lets it run; no model is called here."""
+    from coach.config import load_settings
+    from coach.llm.providers import guard_privacy, provider_summary
+
+    try:
+        settings = load_settings()
+        guard_privacy(settings)
+    except CoachError as exc:
+        return Check("language model", "warn", str(exc))
+    tracing = "tracing off" if not settings.llm_tracing else "tracing allowed by config"
+    local = "local_only on" if settings.local_only else "local_only OFF"
+    return Check("language model", "ok", f"{provider_summary(settings)}; {local}; {tracing}")
