@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Input, Markdown, OptionList, Select
+from textual.widgets import DataTable, Input, OptionList, Select
 
 from coach.engine.flows import load_flows
 from coach.models import Commitment, Goal, Milestone, Session, Turn
 from coach.services import Coach
 from tests.test_tui import plain
 from tui.app import CoachApp
-from tui.browse import BrowseScreen, Form
+from tui.browse import BrowseScreen, Document, Form
 from tui.commands import COMMANDS
 from tui.commitments import CommitmentsScreen
 from tui.goals import GoalsScreen
@@ -118,6 +118,13 @@ def rows(table: DataTable[Any]) -> list[list[str]]:
 
 def keys(table: DataTable[Any]) -> list[str]:
     return [str(row.key.value) for row in table.ordered_rows]
+
+
+async def settle(app: CoachApp, pilot: Any) -> None:
+    """Let messages and workers (a Markdown document being replaced) finish."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def watch_notices(app: CoachApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -279,8 +286,8 @@ async def test_history_lists_filters_and_shows_a_session_in_full(coach: Coach) -
         assert first.startswith("Thu 19 Nov 2026  gibbs\n") and "Ran 3 km without stopping" in first
 
         table.move_cursor(row=keys(table).index(str(ids["session-9"])))
-        await pilot.pause()
-        summary = screen.query_one("#session-summary", Markdown)
+        await settle(app, pilot)
+        summary = screen.query_one("#session-summary", Document)
         assert "the deck was too long [again]" in summary.source
         turns = plain(screen.query_one("#session-turns"))
         assert "What happened?" in turns and "the deck was too long [again]." in turns
@@ -322,8 +329,8 @@ async def test_history_search_with_the_real_model_highlights_and_opens(coach: Co
         assert "results for “tired after travel”" in plain(screen.query_one("#search-status"))
 
         await pilot.press("enter")
-        await pilot.pause()
-        assert "skipped the run" in screen.query_one("#session-summary", Markdown).source
+        await settle(app, pilot)
+        assert "skipped the run" in screen.query_one("#session-summary", Document).source
 
         await pilot.press("escape")  # the first Esc clears the search, the second leaves
         await pilot.pause()
@@ -397,18 +404,25 @@ async def test_knowledge_filters_notes_and_renders_markdown(coach: Coach) -> Non
         everything = listing.option_count
         assert everything > 20
         await pilot.press("slash", *"hot seat")
-        await pilot.pause()
+        await settle(app, pilot)
         assert 0 < listing.option_count < everything
         titles = [n.title.lower() for n in screen.shown]
         assert any("hot seat" in t or "hot-seat" in t for t in titles)
-        assert screen.query_one("#note-body", Markdown).source == screen.shown[0].body
+        body = screen.query_one("#note-body", Document)
+        assert body.source == screen.shown[0].body
+        # notes replaced faster than they render (typing a filter) must not pile up on screen
+        body.show("# First\n\nOne.")
+        body.show("# Second\n\nTwo.")
+        body.show("# Third\n\nThree.")
+        await settle(app, pilot)
+        assert body.source == "# Third\n\nThree." and len(body.children) == 2
 
         screen.query_one("#note-filter", Input).value = "race day"
-        await pilot.pause()
+        await settle(app, pilot)
         assert [n.title for n in screen.shown] == ["Race [red]day[/] notes"]
         prompt = listing.get_option_at_index(0).prompt
         assert isinstance(prompt, Text) and prompt.plain.startswith("Race [red]day[/] notes")
-        assert "Pace the **first** km." in screen.query_one("#note-body", Markdown).source
+        assert "Pace the **first** km." in screen.query_one("#note-body", Document).source
 
         screen.query_one("#note-filter", Input).value = "zzzqqq"
         await pilot.pause()

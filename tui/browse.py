@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Markdown, Static
 
 from coach.errors import CoachError
 from tui.base import CoachScreen
@@ -46,6 +46,31 @@ def clip(text: str, width: int) -> str:
     """One line of at most `width` characters, with an ellipsis when cut."""
     line = " ".join(text.split())
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class Document(Markdown):
+    """Markdown that can be replaced quickly: Markdown.update picks the blocks to remove when called, so two
+    updates in flight leave both documents on screen. Here one update runs at a time, and only the newest
+    text waiting is shown next."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.wanted: str | None = None
+        self.busy = False
+
+    def show(self, markdown: str) -> None:
+        self.wanted = markdown
+        if not self.busy:
+            self.busy = True
+            self.run_worker(self._catch_up(), group="document")
+
+    async def _catch_up(self) -> None:
+        try:
+            while self.wanted is not None:
+                text, self.wanted = self.wanted, None
+                await self.update(text)
+        finally:
+            self.busy = False
 
 
 class BrowseScreen(CoachScreen):

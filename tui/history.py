@@ -10,14 +10,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, OptionList, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coach.insights import day_of
 from coach.models import SESSION_KINDS, Session
 from coach.retrieval.lexical import STOP_WORDS
 from coach.retrieval.search import Hit
-from tui.browse import BrowseScreen, clip
+from tui.browse import BrowseScreen, Document, clip
 
 RESULTS = 12
 HIGHLIGHT = "bold black on yellow"
@@ -71,7 +71,7 @@ class HistoryScreen(BrowseScreen):
             yield OptionList(id="hits", classes="hidden")
             with VerticalScroll(id="session-view"):
                 yield Static(id="session-head")
-                yield Markdown(id="session-summary")
+                yield Document(id="session-summary")
                 yield Static(id="session-turns")
         yield Footer(compact=True)
 
@@ -109,7 +109,7 @@ class HistoryScreen(BrowseScreen):
             self.open_session(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
             return
         self.query_one("#session-head", Static).update(Text("No sessions here yet.", style="dim"))
-        self.query_one("#session-summary", Markdown).update("")
+        self.query_one("#session-summary", Document).show("")
         self.query_one("#session-turns", Static).update("")
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -132,7 +132,7 @@ class HistoryScreen(BrowseScreen):
             head.append("\nTags: ", style="dim")
             head.append(", ".join(s.tags))
         self.query_one("#session-head", Static).update(head)
-        self.query_one("#session-summary", Markdown).update(s.summary or "")
+        self.query_one("#session-summary", Document).show(s.summary or "")
         turns = Text()
         for turn in s.turns:
             if turn.role == "system":
@@ -209,7 +209,7 @@ class HistoryScreen(BrowseScreen):
             return
         # a goal, commitment or meeting: its indexed text is what there is to show here
         self.query_one("#session-head", Static).update(Text(f"{hit.title}  {hit.citation}", style="bold"))
-        self.query_one("#session-summary", Markdown).update("")
+        self.query_one("#session-summary", Document).show("")
         self.query_one("#session-turns", Static).update(Text(hit.text))
 
     def action_focus_search(self) -> None:

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.retrieval.notes import Note, load_notes
-from tui.browse import BrowseScreen
+from tui.browse import BrowseScreen, Document
 
 
 def matches(note: Note, words: list[str]) -> bool:
@@ -49,7 +49,7 @@ class KnowledgeScreen(BrowseScreen):
                 yield OptionList(id="note-list")
             with VerticalScroll(id="note-view"):
                 yield Static(id="note-meta")
-                yield Markdown(id="note-body")
+                yield Document(id="note-body")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -73,7 +73,7 @@ class KnowledgeScreen(BrowseScreen):
             self.show(self.shown[0])
         else:
             self.query_one("#note-meta", Static).update(Text("No note matches the filter.", style="dim"))
-            self.query_one("#note-body", Markdown).update("")
+            self.query_one("#note-body", Document).show("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)
@@ -82,14 +82,17 @@ class KnowledgeScreen(BrowseScreen):
         self.query_one("#note-list", OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.show(self.shown[event.option_index])
+        # by id: the event may come from before the list was filtered again
+        note = next((n for n in self.shown if n.id == event.option.id), None)
+        if note is not None:
+            self.show(note)
 
     def show(self, note: Note) -> None:
         meta = Text(note.source or "", style="dim italic")
         if note.tags:
             meta.append(("  ·  " if note.source else "") + "tags: " + ", ".join(note.tags), style="dim")
         self.query_one("#note-meta", Static).update(meta)
-        self.query_one("#note-body", Markdown).update(note.body)
+        self.query_one("#note-body", Document).show(note.body)
         self.query_one("#note-view", VerticalScroll).scroll_home(animate=False)
 
     def action_focus_filter(self) -> None:
