@@ -34,6 +34,7 @@ def follow_chart(rows: list[FollowThrough], overall: FollowThrough) -> Text:
             text.append(f" {ft.rate:4.0%} ")
         counts = f"{ft.done}✓ {ft.partial}◐ {ft.missed}✗ · {ft.open} open"
         text.append(counts + (f", {ft.overdue} overdue" if ft.overdue else "") + "\n", style="dim")
+    text.rstrip()
     return text
 
 
@@ -98,7 +99,7 @@ def risk_list(goals: list[GoalAtRisk]) -> Text:
         text.append("\n" if i else "")
         text.append("⚠ ", style="yellow")
         text.append(g.title, style="bold")
-        text.append(f"  {g.reason} (due {g.due:%d %b %Y})", style="red" if g.days_left < 0 else "yellow")
+        text.append(f"  {g.reason} ({g.due:%a %d %b %Y})", style="red" if g.days_left < 0 else "yellow")
     return text
 
 
@@ -113,6 +114,7 @@ def theme_chart(themes: list[Theme]) -> Text:
         text.append(clip(t.text, LABEL - 4).ljust(LABEL - 4) + " ")
         text.append("█" * max(1, round(16 * t.count / top)), style="magenta")
         text.append(f" {t.count} sessions\n", style="dim")
+    text.rstrip()
     return text
 
 
