@@ -1,0 +1,99 @@
+"""Snapshots of the browse screens at 100x30, with fixed records, a fixed date and no cursor blink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from coach.config import load_settings
+from coach.retrieval.notes import NoteSet, load_notes
+from coach.services import Coach
+from coach.store import Store
+from tests.test_tui_screens import TODAY, seed
+from tui.app import CoachApp
+from tui.browse import BrowseScreen
+
+SIZE = (100, 30)
+Snap = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BrowseScreen, "today", lambda self: TODAY)
+
+
+@pytest.fixture
+def app(store: Store) -> CoachApp:
+    """The app over seeded records; the embedding model is never needed for these screens."""
+    coach = Coach(store, load_settings())
+    seed(coach)
+    return CoachApp(coach, warm=False)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_goals_with_the_detail_of_a_goal(snap_compare: Snap, app: CoachApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("1", "down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_commitments_overdue_first(snap_compare: Snap, app: CoachApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_history_shows_a_session_in_full(snap_compare: Snap, app: CoachApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        pilot.app.screen.query_one("#session-table", DataTable).move_cursor(row=3)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_knowledge_filtered_to_a_note_of_your_own(
+    snap_compare: Snap, app: CoachApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the user's notes alone, so a bundled note added later does not change the picture
+    monkeypatch.setattr(
+        "tui.knowledge.load_notes", lambda folder: NoteSet([n for n in load_notes(folder).notes if n.user])
+    )
+    folder = Path(app.coach.store.home) / "knowledge"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zephyr.md").write_text(
+        "---\ntitle: Zephyr [club] race plan\ntags: [running, plans]\n---\n"
+        "# Race plan\n\n- Start **slow**\n- Even pace [not heroics]\n\n> Finish strong.\n",
+        encoding="utf-8",
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("4", "slash", *"zephyr")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_insights_as_charts(snap_compare: Snap, app: CoachApp) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
