@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from rich.text import Text
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from coach.engine.flows import load_flows
@@ -18,6 +20,7 @@ from tui.app import CoachApp
 from tui.browse import BrowseScreen, Document, Form
 from tui.commands import COMMANDS
 from tui.commitments import CommitmentsScreen
+from tui.conversation import ConversationScreen
 from tui.goals import GoalsScreen
 from tui.history import HIGHLIGHT, HistoryScreen
 from tui.home import HomeScreen
@@ -478,23 +481,38 @@ def test_the_palette_offers_every_flow_and_screen() -> None:
     assert {"search", "app.quit"} <= actions
 
 
-async def test_the_palette_opens_screens_from_anywhere(coach: Coach) -> None:
+async def until(pilot: Any, ready: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Pause until `ready()` holds: the palette searches its providers asynchronously."""
+    for _ in range(int(seconds / 0.05)):
+        if ready():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+async def palette(app: CoachApp, pilot: Any, query: str, name: str) -> None:
+    """Open the palette, type, and choose once the first hit is the command wanted."""
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*query)
+    options = app.screen.query_one(CommandList)
+    await until(
+        pilot, lambda: options.option_count > 0 and name in str(options.get_option_at_index(0).prompt)
+    )
+    await pilot.press("enter")
+
+
+async def test_the_palette_opens_screens_from_anywhere(coach: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(coach)
+    monkeypatch.setattr(ConversationScreen, "begin", lambda self: None)  # the flow itself is tested elsewhere
     app = CoachApp(coach, warm=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Commitments")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CommitmentsScreen)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Insights")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, InsightsScreen)
+        await palette(app, pilot, "Commitm", "Commitments")
+        await until(pilot, lambda: isinstance(app.screen, CommitmentsScreen))
+        await palette(app, pilot, "insigh", "Insights")
+        await until(pilot, lambda: isinstance(app.screen, InsightsScreen))
         # the commitments screen was left on the way: home sits right under insights
         assert isinstance(app.screen_stack[-2], HomeScreen)
+        await palette(app, pilot, "journal", "Journal")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        assert app.screen.flow.id == "free"  # type: ignore[attr-defined]
