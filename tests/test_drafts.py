@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from coach.drafts import Draft, draft_path
+import pytest
+
+from coach.drafts import SAVE_EVERY, Draft, draft_path
+from tests.test_tui_tmux import COACH, Tmux
 
 
 def test_a_draft_is_saved_privately_and_read_back(home: Path) -> None:
@@ -76,3 +83,44 @@ def test_importing_drafts_does_not_import_textual() -> None:
     code = "import sys, coach.drafts; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed; this test drives the real app"
+)
+@pytest.mark.skipif(not COACH.exists(), reason=f"{COACH} is missing: run make setup first")
+def test_a_draft_survives_kill_9_of_the_real_app(home: Path) -> None:
+    """Type without sending, wait past the save interval, kill -9, start again: the text is offered back."""
+    term = Tmux(home)
+    typed = "Half an answer with [brackets] and 🙂, not sent yet"
+    try:
+        term.start()
+        term.wait_for("Type your name below")
+        term.type("Ana")
+        term.press("Enter")
+        term.wait_for("reflection streak")
+        term.press("w")
+        term.wait_for("What happened?")
+        term.type(typed)
+        term.wait_for("not sent yet")
+        typed_at = time.monotonic()
+        draft = Draft(home, "Ana", "what-so-what")
+        while draft.load() != typed:
+            assert time.monotonic() - typed_at < SAVE_EVERY + 10, "the draft was not saved in time"
+            time.sleep(0.1)
+        os.kill(term.pid(), signal.SIGKILL)
+        term.exited()
+
+        term.start()
+        term.wait_for("reflection streak")
+        term.press("w")
+        screen = term.wait_for("Restored your unsent draft")
+        assert "Half an answer with [brackets]" in screen
+        term.press("Enter")  # sent: the draft is gone
+        term.wait_for("Why does it matter")
+        deadline = time.monotonic() + 5
+        while draft.path.exists():
+            assert time.monotonic() < deadline, "the draft outlived the answer it held"
+            time.sleep(0.1)
+    finally:
+        term.stop()

@@ -115,9 +115,12 @@ class ArtefactView(Vertical, can_focus=True):
                 yield Button("Copy card (k)", id="artefact-copy-card", compact=True)
 
     def on_mount(self) -> None:
-        # once laid out: show the artefact from its top, and take the focus so its keys work at once
+        self.call_after_refresh(self.focus, scroll_visible=False)  # so its keys work at once
+
+    def on_markdown_table_of_contents_updated(self, event: Markdown.TableOfContentsUpdated) -> None:
+        # a Markdown widget lays its blocks out after mounting: only then can the view show from its top
+        event.stop()
         self.call_after_refresh(self.scroll_visible, top=True, animate=False)
-        self.call_after_refresh(self.focus, scroll_visible=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "copy_card" or bool(self.artefact.card)

@@ -1,0 +1,150 @@
+"""The real app in a real terminal (tmux): a new user's first reflection, start to finish, then the store."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+COACH = ROOT / ".venv" / "bin" / "coach"
+STEP_TIMEOUT = 40.0  # generous: the first answers may wait while search warms up on a busy machine
+
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("tmux") is None, reason="tmux is not installed; the terminal tests need it"
+    ),
+    pytest.mark.skipif(not COACH.exists(), reason=f"{COACH} is missing: run make setup first"),
+]
+
+
+class Tmux:
+    """One app in a tmux server of its own (own socket), so other sessions on the machine are untouched."""
+
+    def __init__(self, home: Path, width: int = 100, height: int = 30) -> None:
+        self.socket = f"coach-test-{uuid.uuid4().hex[:8]}"
+        self.home = home
+        self.width, self.height = width, height
+
+    def tmux(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
+        return out.stdout
+
+    def start(self) -> None:
+        env = {
+            "COACH_HOME": str(self.home),
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+            "TERM": "xterm-256color",
+        }
+        # COLUMNS and LINES can reach the pane from a tmux started without a terminal; they would win over
+        # the pane's real size, so they go
+        assignments = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items())
+        command = f"exec env -u COLUMNS -u LINES {assignments} {COACH}"
+        self.tmux("kill-session", "-t", "app")  # a restart after a kill -9
+        # the app is the session's own command: a pane respawned later starts at 80x24 whatever the window
+        size = ("-x", str(self.width), "-y", str(self.height))
+        self.tmux("new-session", "-d", "-s", "app", *size, "-c", str(ROOT), command)
+        self.tmux("set-option", "-w", "-t", "app", "remain-on-exit", "on")  # keep the exit status to read
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "app")
+
+    def wait_for(self, text: str, timeout: float = STEP_TIMEOUT) -> str:
+        """Poll the screen until the text shows; on a timeout, fail with what the screen shows."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"{text!r} did not appear within {timeout:.0f} s; the screen shows:\n{screen}")
+            time.sleep(0.1)
+
+    def type(self, text: str) -> None:
+        if text:
+            self.tmux("send-keys", "-t", "app", "-l", text)
+
+    def press(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "app", *keys)
+
+    def pid(self) -> int:
+        return int(self.tmux("display-message", "-p", "-t", "app", "#{pane_pid}").strip())
+
+    def exited(self, timeout: float = 15.0) -> int:
+        """Wait for the app to quit; its exit status."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.tmux(
+                "display-message", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"
+            ).split()
+            if state[:1] == ["1"]:
+                return int(state[1]) if len(state) > 1 else -1  # no status: killed by a signal
+            time.sleep(0.1)
+        pytest.fail(f"the app did not quit within {timeout:.0f} s; the screen shows:\n{self.screen()}")
+
+    def stop(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def term(home: Path) -> Iterator[Tmux]:
+    session = Tmux(home)
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def test_a_first_reflection_in_a_real_terminal(term: Tmux, home: Path) -> None:
+    term.start()
+    term.wait_for("Type your name below")
+    term.type("Ana")
+    term.press("Enter")
+    term.wait_for("reflection streak")
+    term.press("w")
+    term.wait_for("What happened?")
+    # each answer is sent once the question it answers is on screen (the composer ignores Enter while busy)
+    answers = [
+        ("Coaching call with Dana about my promotion case and the next steps", "Why does it matter"),
+        ("It shows I undersell my work [and that] should change", "What will you do"),
+        ("Write my wins list by Friday", "Say yes to save"),
+        ("yes", "How are you feeling"),
+        ("4", "Any tags?"),
+        ("growth, career", "Is this about one"),
+        ("", "Saved to your history"),
+    ]
+    for answer, next_prompt in answers:
+        term.type(answer)
+        term.press("Enter")
+        term.wait_for(next_prompt)
+    term.wait_for("e Export to file")  # the artefact view has the focus: its keys are in the footer
+    screen = term.wait_for("[and that]")  # scrolled to its top; brackets typed by the user shown as typed
+    assert "Reflection:" in screen
+    term.press("Escape")
+    term.wait_for("Open commitments")
+    term.wait_for("Write my wins list by Friday")
+    term.press("q")
+    # quitting waits for the start-up warm-up (loading the model, indexing the notes) to finish
+    assert term.exited(timeout=90) == 0
+
+    with Store.open(home, readonly=True) as store:
+        profile = store.profiles.by_name("Ana")
+        sessions = store.sessions.list(profile.id or 0)
+        assert len(sessions) == 1
+        session = sessions[0]
+        assert session.framework == "what-so-what" and session.ended_at is not None
+        assert session.mood == 4 and session.tags == ["growth", "career"]
+        said = [t.text for t in store.sessions.get(session.id or 0).turns if t.role == "user"]
+        assert "It shows I undersell my work [and that] should change" in said
+        assert [c.text for c in store.commitments.list(profile.id or 0)] == ["Write my wins list by Friday"]
+    assert not list((home / "drafts").glob("*.txt"))  # everything typed was sent
