@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     llm_context: int | None = None
     """Context window in tokens for the token budget (unset: 2048 llamacpp, 4096 ollama, 8192 openai)."""
+
+    llm_max_tokens: int = Field(default=200, ge=16, le=4096)
+    """Longest reply, in tokens, the model may write for one step."""
 
     llm_tracing: bool = False
     """Allow LangSmith tracing if the environment asks for it. Off: tracing stays off whatever it says."""

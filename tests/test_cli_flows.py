@@ -198,3 +198,26 @@ def test_ctrl_c_keeps_the_answers(home: Path) -> None:
     with sqlite3.connect(home / "coach.db") as db:
         texts = [r[0] for r in db.execute("SELECT text FROM turns WHERE role = 'user'")]
     assert texts == ["A quiet day of deep work on the Falcon report."]
+
+
+def test_a_remote_model_is_refused_under_local_only_and_the_guided_coach_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ok(capsys, "profile", "add", "Ana")
+    ok(capsys, "config", "set", "llm_base_url", "https://llm.example.com/v1")
+    file = answers(tmp_path, "what: We shipped the release after a long week of bug fixes.\nmood: 3\n")
+    out = ok(capsys, "reflect", "--flow", "what-so-what", "--llm", "openai", "--answers", file)
+    assert "local_only is on, so nothing is sent to https://llm.example.com/v1" in out
+    assert "The guided coach runs instead." in out and "We shipped the release" in out
+    code, _, err = coach(capsys, "reflect", "--llm", "gpt", "--answers", file)
+    assert code == 2 and "unknown --llm 'gpt'" in err
+
+
+def test_ask_from_the_shell_without_a_model(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ok(capsys, "profile", "add", "Ana")
+    file = answers(tmp_path, "what: I froze when the client asked me for a quote on pricing.\nmood: 2\n")
+    ok(capsys, "reflect", "--flow", "what-so-what", "--answers", file)
+    found = as_json(capsys, "ask", "what happened with pricing?")
+    assert isinstance(found, dict) and found["found"] and found["sources"][0]["kind"] == "history"
+    assert "froze when the client" in ok(capsys, "ask", "what happened with pricing?")
+    assert "found nothing about that" in ok(capsys, "ask", "scuba diving holidays in Egypt")

@@ -55,6 +55,7 @@ def test_coach_reflect_with_llamacpp_streams_and_saves(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, embedder
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("coach.retrieval.index.Embedder", lambda *a, **k: embedder)
+    monkeypatch.setenv("COACH_LLM_MAX_TOKENS", "32")  # behaviour, not eloquence: short replies
     ok(capsys, "profile", "add", "Ana")
     answers = tmp_path / "a.yaml"
     answers.write_text(
@@ -63,8 +64,19 @@ def test_coach_reflect_with_llamacpp_streams_and_saves(
         "mood: 4\n",
         encoding="utf-8",
     )
-    out = ok(capsys, "reflect", "--flow", "what-so-what", "--llm", "llamacpp", "--answers", str(answers))
+    out = ok(
+        capsys,
+        "reflect",
+        "--flow",
+        "what-so-what",
+        "--llm",
+        "llamacpp",
+        "--show-context",
+        "--answers",
+        str(answers),
+    )
     assert "In short:" in out and "Send notes" in out
+    assert "── what will be sent to the model in this process ──" in out and "[system]" in out
     data = json.loads(
         ok(capsys, "reflect", "--flow", "free", "--llm", "llamacpp", "--answers", str(answers), "--json")
     )
@@ -155,3 +167,25 @@ def test_a_server_that_goes_away_falls_back_mid_session(store: Store, profile_id
     engine, prompt = gibbs_step(store, profile_id)
     reply = voice.speak(engine, prompt)
     assert reply.fallback and reply.text == prompt.text and "cannot be reached" in reply.notice
+
+
+async def test_the_app_streams_from_the_bundled_model(coach: Coach) -> None:
+    from tui.app import CoachApp
+    from tui.conversation import ConversationScreen
+    from tui.widgets import Bubble
+
+    coach.store.profiles.add("Ana")
+    coach.settings = coach.settings.model_copy(update={"llm_provider": "llamacpp", "llm_max_tokens": 32})
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen) and app._voice is not None
+        said = [b.plain for b in screen.query(Bubble) if b.who == "coach"]
+        assert said and said[-1].strip() and said[-1] != "…"
+        assert any(
+            t.role == "coach" and t.text == said[-1]
+            for t in coach.store.sessions.turns(screen.prompt.session_id)
+        )

@@ -44,7 +44,7 @@ def open_voice(settings: Settings, show_context: bool, interactive: bool) -> Voi
     try:
         voice = Voice.from_settings(settings)
     except (LLMError, PrivacyError) as exc:
-        console.print(f"{exc}. The guided coach runs instead.", style="yellow", markup=False)
+        console.print(f"{exc}. The guided coach runs instead.", style="yellow", markup=False, soft_wrap=True)
         return None
     if voice is not None and show_context:
         voice.before_send = lambda messages: _preview(messages, voice, interactive)
@@ -56,11 +56,11 @@ def _preview(messages: list[BaseMessage], voice: Voice, interactive: bool) -> bo
     from coach.llm.providers import endpoint
 
     where = endpoint(voice.settings) or "the model in this process"
-    console.print(f"── what will be sent to {where} ──", style="magenta", markup=False)
+    console.print(f"── what will be sent to {where} ──", style="magenta", markup=False, soft_wrap=True)
     for message in messages:
-        console.print(f"[{message.type}]", style="bold magenta", markup=False)
-        console.print(message.text, style="dim", markup=False)
-    console.print("── end ──", style="magenta", markup=False)
+        console.print(f"[{message.type}]", style="bold magenta", markup=False, soft_wrap=True)
+        console.print(message.text, style="dim", markup=False, soft_wrap=True)
+    console.print("── end ──", style="magenta", markup=False, soft_wrap=True)
     if voice.remote and interactive:
         return input("Send it? [y/N] ").strip().lower() in ("y", "yes")
     return True
@@ -81,22 +81,26 @@ def speak(voice: Voice, engine: Engine, prompt: Prompt, quiet: bool = False) -> 
     if quiet:
         return reply
     if reply.fallback:
-        console.print(f"\n{reply.notice}" if reply.notice else "", style="yellow", markup=False)
-        console.print(prompt.text, style="bold", markup=False)
+        console.print(
+            f"\n{reply.notice}" if reply.notice else "", style="yellow", markup=False, soft_wrap=True
+        )
+        console.print(prompt.text, style="bold", markup=False, soft_wrap=True)
         return reply
     console.print()
     _sources(reply)
     if reply.text.endswith(prompt.text) and not reply.raw.endswith(prompt.text):
-        console.print(prompt.text, style="bold", markup=False)
+        console.print(prompt.text, style="bold", markup=False, soft_wrap=True)
     return reply
 
 
 def narrate(voice: Voice, engine: Engine, artefact: Artefact, quiet: bool = False) -> Reply:
     if not quiet:
-        console.print("In short:", style="bold", markup=False)
+        console.print("In short:", style="bold", markup=False, soft_wrap=True)
     reply = voice.narrate(engine, artefact, _printer(quiet))
     if not quiet:
-        console.print(f"\n{reply.notice}" if reply.fallback else "", style="yellow", markup=False)
+        console.print(
+            f"\n{reply.notice}" if reply.fallback else "", style="yellow", markup=False, soft_wrap=True
+        )
         _sources(reply)
     return reply
 
@@ -104,7 +108,7 @@ def narrate(voice: Voice, engine: Engine, artefact: Artefact, quiet: bool = Fals
 def _sources(reply: Reply) -> None:
     for n, source in enumerate(reply.sources, 1):
         if source in reply.cited:
-            console.print(f"  [{n}] {source.citation}", style="dim", markup=False)
+            console.print(f"  [{n}] {source.citation}", style="dim", markup=False, soft_wrap=True)
 
 
 def ask(
@@ -140,10 +144,10 @@ def ask(
                     console.print()
                 else:
                     if result.notice:
-                        console.print(result.notice, style="yellow", markup=False)
-                    console.print(result.text, markup=False)
+                        console.print(result.notice, style="yellow", markup=False, soft_wrap=True)
+                    console.print(result.text, markup=False, soft_wrap=True)
                 for n, source in enumerate(result.sources, 1):
                     if source in result.cited:
-                        console.print(f"  [{n}] {source.citation}", style="dim", markup=False)
+                        console.print(f"  [{n}] {source.citation}", style="dim", markup=False, soft_wrap=True)
             if not interactive:
                 return

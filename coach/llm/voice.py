@@ -103,8 +103,9 @@ class Voice:
         self.last_messages: list[BaseMessage] = []
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, max_tokens: int = 200) -> Voice | None:
+    def from_settings(cls, settings: Settings, *, max_tokens: int | None = None) -> Voice | None:
         """None for the guided engine; raises LLMError or PrivacyError with a one-line reason."""
+        max_tokens = max_tokens or settings.llm_max_tokens
         model = make_chat_model(settings, max_tokens=max_tokens)
         return None if model is None else cls(model, settings, max_tokens=max_tokens)
 
