@@ -53,11 +53,13 @@ class CoachApp(App[int]):
             self.coach.index.embedder.embed_query("warm up")
             self.coach.index.sync()
         except Exception as exc:
-            self.call_from_thread(self.notify, f"Search is unavailable: {exc}", severity="warning")
+            self.call_from_thread(
+                self.notify, f"Search is unavailable: {exc}", severity="warning", markup=False
+            )
             self.call_from_thread(setattr, self, "sub_title", "search unavailable")
             return
         for notice in self.coach.index.notices:
-            self.call_from_thread(self.notify, notice, title="Index")
+            self.call_from_thread(self.notify, notice, title="Index", markup=False)
         self.call_from_thread(setattr, self, "sub_title", "")
 
     def retriever(self) -> SearchRetriever | None:

@@ -54,7 +54,7 @@ class ConversationScreen(CoachScreen):
                 yield VerticalScroll(id="log")
                 yield Composer(id="composer", soft_wrap=True, show_line_numbers=False)
             yield VerticalScroll(Static(id="side-body"), id="side")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.flow.title
@@ -215,7 +215,7 @@ class ConversationScreen(CoachScreen):
         self.busy = False
         composer = self.query_one(Composer)
         composer.text = text
-        self.notify(f"{type(exc).__name__}: {exc}", title="Not saved", severity="error")
+        self.notify(f"{type(exc).__name__}: {exc}", title="Not saved", severity="error", markup=False)
 
     def action_back(self) -> None:
         if self.engine and not self.busy:

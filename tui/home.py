@@ -47,7 +47,7 @@ class HomeScreen(CoachScreen):
             yield Vertical(id="goals")
             yield Static(Text("Open commitments", style="bold"), classes="heading")
             yield Static(id="commitments")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -124,7 +124,7 @@ class HomeScreen(CoachScreen):
         try:
             self.coach_app.coach.store.profiles.add(name)
         except (CoachError, ValueError) as exc:
-            self.notify(str(exc).splitlines()[0], severity="error")
+            self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
         event.input.add_class("hidden")
         self.refresh_data()
