@@ -294,11 +294,14 @@ def terms(text: str) -> set[str]:
 
 
 def themes(store: Store, sessions: list[Session]) -> list[Theme]:
-    """What recurs across the user's answers and the summaries of these sessions, counted per session."""
+    """What recurs across the user's answers, counted per session.
+
+    A session's summary counts only when it has no answers (an imported entry): a flow's summary repeats
+    the answers under the template's headings, which would rank the headings as themes.
+    """
     seen: dict[str, list[Session]] = {}
     for s in sorted(sessions, key=lambda s: (utc(s.started_at), s.id or 0)):
-        texts = [t.text for t in store.sessions.turns(s.id or 0) if t.role == "user"]
-        texts.append(s.summary or "")
+        texts = [t.text for t in store.sessions.turns(s.id or 0) if t.role == "user"] or [s.summary or ""]
         for term in terms("\n".join(texts)):
             seen.setdefault(term, []).append(s)
     counts = {term: len(found) for term, found in seen.items() if len(found) >= 2}

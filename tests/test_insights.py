@@ -355,3 +355,16 @@ def test_cli_empty_and_bad_last(store: Store, profile_id: int) -> None:
     assert res.exit_code == 0, res.output
     assert "nothing reviewed yet" in res.stdout and "no moods recorded yet" in res.stdout
     assert runner.invoke(cli(), ["insights", "--last", "0"]).exit_code == 2
+
+
+def test_a_flows_template_headings_are_not_themes(store: Store, profile_id: int) -> None:
+    from coach.engine.engine import Engine
+    from coach.engine.flows import get_flow
+
+    for what in ["Client call went long and the budget talk stalled again", "Budget talk with the board"]:
+        engine, prompt = Engine.start(store, get_flow("what-so-what"), profile_id, today=TODAY)
+        for text in [what + " at the office today.", "It matters.", "", "3", ""]:
+            prompt = engine.answer(text) if not prompt.done else prompt
+    found = {t.text for t in insights(store, profile_id, today=TODAY).themes}
+    assert "budget talk" in found
+    assert not found & {"happened", "now what", "so what", "mood", "reflection", "tags"}
