@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,8 @@ class Scripted(GenericFakeChatModel):
     fail: BaseException | None = None
     fail_after: int = 0
     """With fail set: tokens streamed before the failure (a server dying mid-reply)."""
+    delay: float = 0.0
+    """Seconds between tokens, for a reply that is still streaming while the test acts."""
 
     def _stream(
         self, messages: list[BaseMessage], *args: Any, **kwargs: Any
@@ -31,6 +34,7 @@ class Scripted(GenericFakeChatModel):
         for n, chunk in enumerate(super()._stream(messages, *args, **kwargs)):
             if self.fail is not None and n >= self.fail_after:
                 raise self.fail
+            time.sleep(self.delay)
             yield chunk
         if self.fail is not None:
             raise self.fail

@@ -86,3 +86,21 @@ async def test_ask_my_history_answers_with_sources(coach: Coach) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "found nothing about that" in coach_bubbles(app.screen)[-1]
+
+
+async def test_resizing_while_a_reply_streams_loses_nothing(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    words = " ".join(f"word{i}" for i in range(40))
+    app = CoachApp(coach, warm=False)
+    app._voice = voice(scripted(f"{words}. What happened?", delay=0.02))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        for size in [(80, 24), (60, 20), (140, 45), (80, 24)]:
+            await pilot.pause(0.15)
+            await pilot.resize_terminal(*size)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen) and not screen.busy
+        assert coach_bubbles(screen)[-1] == f"{words}. What happened?"
+        assert app.size == (80, 24)
