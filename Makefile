@@ -38,6 +38,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.bench_retrieval $(BENCH_ARGS)
+	$(PY) -m tests.bench.bench_tui $(BENCH_TUI_ARGS)
 	$(PY) -m tests.bench.bench_llm
 
 eval: $(STAMP)
