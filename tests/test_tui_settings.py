@@ -278,3 +278,34 @@ async def test_export_json_and_markdown_and_back_up(coach: Coach, tmp_path: Path
         report = await run_section(app, pilot, pane, "backup")
         assert "/backups/coach-" in report
         assert "coach restore" in plain(pane.query_one(".report.restore"))
+
+
+async def test_a_broken_config_file_is_named_not_fatal(coach: Coach, home: Path) -> None:
+    coach.store.profiles.add("Ana")
+    (home / "config.toml").write_text("llm_provider = [broken\n", encoding="utf-8")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-llm")
+        assert "is not valid TOML" in plain(screen.query_one(LLMPane).query_one(".pane-status"))
+        assert "is not valid TOML" in plain(screen.query_one(ProfilePane).query_one(".pane-status"))
+        assert app.is_running
+
+
+async def test_entries_stored_but_not_indexed_are_reported_as_such(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prof = coach.store.profiles.add("Ana")
+
+    def broken() -> int:
+        raise RuntimeError("the index is busy")
+
+    monkeypatch.setattr(coach.index, "sync", broken)
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        pane = screen.query_one(DataPane)
+        pane.query_one("#import-path", Input).value = str(FIX / "jrnl.json")
+        report = await run_section(app, pilot, pane, "import")
+        assert report.startswith("Imported 2 entries into Ana")
+        assert "Stored, but not searchable yet (RuntimeError: the index is busy)" in report
+        assert len(coach.store.sessions.list(prof.id or 0)) == 2

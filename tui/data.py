@@ -180,13 +180,17 @@ class DataPane(SettingsPane):
                 profile = coach.profile(self.coach_app.profile_name)
                 report = import_entries(coach.store, profile, fmt, str(path), items, dry_run=dry)
                 imported = report.count("imported") > 0
-            if imported and not dry:
-                self.app.call_from_thread(self.indexing)
-                report.indexed_chunks = self.sync()
         except Exception as exc:
             self.app.call_from_thread(self.failed, "import-report", "import-run", exc)
             return
-        self.app.call_from_thread(self.imported, report)
+        trouble = ""
+        if imported and not dry:
+            self.app.call_from_thread(self.indexing)
+            try:
+                report.indexed_chunks = self.sync()
+            except Exception as exc:  # the entries are stored all the same: say so, and how to catch up
+                trouble = f"Stored, but not searchable yet ({problem(exc)}): run coach index rebuild."
+        self.app.call_from_thread(self.imported, report, trouble)
 
     def sync(self) -> int:
         """Index the new records (as the CLI does after an import), once the start-up warm-up is done."""
@@ -202,12 +206,14 @@ class DataPane(SettingsPane):
         self.query_one("#import-progress").display = True
         self.say("import-report", Text("Stored. Indexing the new entries for search…", style="dim"))
 
-    def imported(self, report: ImportReport | CoachImportReport) -> None:
+    def imported(self, report: ImportReport | CoachImportReport, trouble: str = "") -> None:
         from coach.transfer.entries import ImportReport
 
         self.busy("import-run", False)
         self.query_one("#import-progress").display = False
         text = journal_report(report) if isinstance(report, ImportReport) else coach_report(report)
+        if trouble:
+            text.append(trouble + "\n", style="yellow")
         self.say("import-report", text)
         if not report.dry_run:
             self.coach_app.refresh_home()

@@ -98,7 +98,12 @@ class ProfilePane(SettingsPane):
         active = self.active_name()
         text = Text("Active profile: ", style="bold")
         text.append(active or "none yet (add one below)")
-        env = next((r for r in config.describe() if r["name"] == "profile"), None)
+        try:
+            rows = config.describe()
+        except CoachError as exc:  # a broken config.toml or COACH_* variable: say which, keep going
+            rows = []
+            self.status(problem(exc))
+        env = next((r for r in rows if r["name"] == "profile"), None)
         if env and str(env["source"]).startswith("env "):
             text.append("\n")
             text.append_text(source_line(env))
