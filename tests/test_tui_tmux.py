@@ -16,6 +16,7 @@ from coach.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 COACH = ROOT / ".venv" / "bin" / "coach"
+EXITED = "coach exited with status "
 STEP_TIMEOUT = 40.0  # generous: the first answers may wait while search warms up on a busy machine
 
 pytestmark = [
@@ -49,21 +50,23 @@ class Tmux:
         # COLUMNS and LINES can reach the pane from a tmux started without a terminal; they would win over
         # the pane's real size, so they go
         assignments = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items())
-        command = f"exec env -u COLUMNS -u LINES {assignments} {COACH}"
+        # the shell reports the exit status itself: tmux 3.3 does not always record it for a pane
+        command = f"env -u COLUMNS -u LINES {assignments} {COACH}; echo {EXITED}$?"
         self.tmux("kill-session", "-t", "app")  # a restart after a kill -9
         # the app is the session's own command: a pane respawned later starts at 80x24 whatever the window
         size = ("-x", str(self.width), "-y", str(self.height))
         self.tmux("new-session", "-d", "-s", "app", *size, "-c", str(ROOT), command)
-        self.tmux("set-option", "-w", "-t", "app", "remain-on-exit", "on")  # keep the exit status to read
+        self.tmux("set-option", "-w", "-t", "app", "remain-on-exit", "on")  # keep that line to read
 
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "app")
+    def screen(self, history: int = 0) -> str:
+        """What the terminal shows, with that many lines scrolled off above it."""
+        return self.tmux("capture-pane", "-p", "-t", "app", "-S", str(-history))
 
-    def wait_for(self, text: str, timeout: float = STEP_TIMEOUT) -> str:
+    def wait_for(self, text: str, timeout: float = STEP_TIMEOUT, history: int = 0) -> str:
         """Poll the screen until the text shows; on a timeout, fail with what the screen shows."""
         deadline = time.monotonic() + timeout
         while True:
-            screen = self.screen()
+            screen = self.screen(history)
             if text in screen:
                 return screen
             if time.monotonic() > deadline:
@@ -78,19 +81,15 @@ class Tmux:
         self.tmux("send-keys", "-t", "app", *keys)
 
     def pid(self) -> int:
-        return int(self.tmux("display-message", "-p", "-t", "app", "#{pane_pid}").strip())
+        """The app's process id (a child of the pane's shell)."""
+        shell = self.tmux("display-message", "-p", "-t", "app", "#{pane_pid}").strip()
+        out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[0])
 
     def exited(self, timeout: float = 15.0) -> int:
-        """Wait for the app to quit; its exit status."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self.tmux(
-                "display-message", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"
-            ).split()
-            if state[:1] == ["1"]:
-                return int(state[1]) if len(state) > 1 else -1  # no status: killed by a signal
-            time.sleep(0.1)
-        pytest.fail(f"the app did not quit within {timeout:.0f} s; the screen shows:\n{self.screen()}")
+        """Wait for the app to quit; its exit status (128 + n when signal n ended it)."""
+        screen = self.wait_for(EXITED, timeout, history=self.height)  # the line may have scrolled up
+        return int(screen.split(EXITED)[1].split()[0])
 
     def stop(self) -> None:
         self.tmux("kill-server")
