@@ -1,5 +1,5 @@
 """python -m coach: the same as the coach command."""
 
-from coach.cli import main
+from coach.entry import main
 
 main()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.config import Settings, load_settings
 from coach.models import Profile
-from coach.retrieval.embeddings import Embedder
-from coach.retrieval.index import Index
-from coach.retrieval.search import Hit, Mode, Scope, Searcher
 from coach.store import Store
+
+if TYPE_CHECKING:
+    from coach.retrieval.embeddings import Embedder
+    from coach.retrieval.index import Index
+    from coach.retrieval.search import Hit, Mode, Scope, Searcher
 
 
 class Coach:
@@ -20,8 +24,30 @@ class Coach:
     ) -> None:
         self.store = store
         self.settings = settings or load_settings()
-        self.index = Index(store, self.settings, embedder)
-        self.searcher = Searcher(self.index)
+        self._embedder = embedder
+        self._index: Index | None = None
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        """The retrieval index, built on first use: its imports (LangChain, chromadb) stay off start-up."""
+        with self._lock:
+            if self._index is None:
+                from coach.retrieval.index import Index
+
+                self._index = Index(self.store, self.settings, self._embedder)
+            return self._index
+
+    @property
+    def searcher(self) -> Searcher:
+        index = self.index
+        with self._lock:
+            if self._searcher is None:
+                from coach.retrieval.search import Searcher
+
+                self._searcher = Searcher(index)
+            return self._searcher
 
     @classmethod
     def open(cls, home: Path | None = None) -> Coach:

@@ -156,3 +156,24 @@ def test_doctor_fails_on_a_corrupt_database(capsys: pytest.CaptureFixture[str], 
     assert {c["name"]: c["level"] for c in json.loads(out)}["database"] == "fail"
     code, _, err = coach(capsys, "goal", "list")
     assert code == 2 and "coach.db" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (True, None)),
+        (["--profile", "Ana"], (True, "Ana")),
+        (["-p", "Ana [x]"], (True, "Ana [x]")),
+        (["--profile=Mo"], (True, "Mo")),
+        (["--profile"], (False, None)),
+        (["-p", "--version"], (False, None)),
+        (["search", "x"], (False, None)),
+        (["--version"], (False, None)),
+    ],
+)
+def test_the_entry_point_opens_the_app_only_for_bare_or_profile_arguments(
+    args: list[str], expected: tuple[bool, str | None]
+) -> None:
+    from coach.entry import _tui_args
+
+    assert _tui_args(args) == expected

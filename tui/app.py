@@ -13,12 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from coach.drafts import Draft
-from coach.engine.grounding import SearchRetriever
 from coach.errors import CoachError, LockedError
 from coach.services import Coach
 from tui.commands import CoachCommands
 
 if TYPE_CHECKING:
+    from coach.engine.grounding import SearchRetriever
     from coach.llm.voice import Voice
 
 
@@ -37,6 +37,8 @@ class CoachApp(App[int]):
         self.warm = warm
         self._voice: Voice | None = None
         self._voice_error = ""
+        self.search_ready = False
+        """Model loaded and index caught up: until then conversations run without tips or recalls."""
 
     def on_mount(self) -> None:
         from tui.home import HomeScreen
@@ -50,22 +52,27 @@ class CoachApp(App[int]):
     def warm_up(self) -> None:
         """Load the embedding model and bring the index up to date, off the event loop."""
         try:
-            self.coach.index.embedder.embed_query("warm up")
-            self.coach.index.sync()
+            index = self.coach.index
+            index.add_batch = 64  # short chromadb writes: the event loop gets the interpreter back often
+            index.embedder.embed_query("warm up")
+            index.sync()
         except Exception as exc:
             self.call_from_thread(
                 self.notify, f"Search is unavailable: {exc}", severity="warning", markup=False
             )
             self.call_from_thread(setattr, self, "sub_title", "search unavailable")
             return
+        self.search_ready = True
         for notice in self.coach.index.notices:
             self.call_from_thread(self.notify, notice, title="Index", markup=False)
         self.call_from_thread(setattr, self, "sub_title", "")
 
     def retriever(self) -> SearchRetriever | None:
         """Tips and recalls once the model is loaded; until then conversations run without them."""
-        if not self.coach.index.embedder.loaded.is_set():
+        if not self.search_ready:
             return None
+        from coach.engine.grounding import SearchRetriever
+
         return SearchRetriever(self.coach.searcher)
 
     def reload_settings(self) -> None:

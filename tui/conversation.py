@@ -45,6 +45,7 @@ class ConversationScreen(CoachScreen):
         self.unsent = ""  # the composer's text, still known once its widget is gone (on unmount)
         self.sent: list[BaseMessage] = []
         self.showing_context = False
+        self.side_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,8 +189,18 @@ class ConversationScreen(CoachScreen):
             text.append("\nThe coach drew on\n", style="bold")
             for source in reply.cited:
                 text.append(f"{source.citation}\n", style="dim")
-        if text.plain:
-            self.query_one("#side-body", Static).update(text)
+        if not text.plain and self.side_text is not None:
+            text = self.side_text  # a step with no tip of its own keeps the last one in view
+        elif not text.plain:
+            ready = self.coach_app.search_ready or not self.coach_app.warm
+            text.append(
+                "Tips and your past entries show here."
+                if ready
+                else "Search is warming up: tips will follow.",
+                style="dim",
+            )
+        self.side_text = text
+        self.query_one("#side-body", Static).update(text)
 
     def on_composer_submitted(self, message: Composer.Submitted) -> None:
         if self.engine is None or self.busy or (self.prompt and self.prompt.done):

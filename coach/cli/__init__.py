@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Annotated
 
@@ -75,16 +74,9 @@ def root(
 
 
 def launch_tui(profile_name: str | None) -> None:
-    """Import the TUI only now: the core and the other commands never load Textual."""
-    from pathlib import Path
+    from coach.launch import launch_tui as launch
 
-    import coach
-
-    # a source checkout runs its own tui/; an installed wheel carries it as coach_tui
-    source = (Path(coach.__file__).resolve().parent.parent / "tui" / "app.py").is_file()
-    tui = importlib.import_module("tui.app" if source else "coach_tui.app")
-    code = tui.run(profile_name)
-    raise typer.Exit(code or 0)
+    raise typer.Exit(launch(profile_name))
 
 
 def _one_line(exc: ValidationError) -> str:

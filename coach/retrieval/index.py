@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,9 @@ class Index:
         self._stores: dict[str, Any] = {}
         self._prefix = self._namespace()
         self._notes_signature: tuple[tuple[str, int, int], ...] | None = None
+        self.add_batch = ADD_BATCH
+        """Chunks per chromadb write; an app lowers it so no single write holds the interpreter long."""
+        self._sync_lock = threading.RLock()
 
     # --- collections -------------------------------------------------------------------------------
     def _namespace(self) -> str:
@@ -193,8 +197,8 @@ class Index:
             by_scope.setdefault((c.kind, c.profile_id), []).append(c)
         for (kind, pid), items in by_scope.items():
             vs = self.vectorstore(kind, pid)
-            for i in range(0, len(items), ADD_BATCH):
-                batch = items[i : i + ADD_BATCH]
+            for i in range(0, len(items), self.add_batch):
+                batch = items[i : i + self.add_batch]
                 vs.add_texts(
                     [c.text for c in batch],
                     ids=[c.id for c in batch],
@@ -209,7 +213,14 @@ class Index:
 
     # --- following ---------------------------------------------------------------------------------
     def sync(self) -> int:
-        """Bring the index up to date with the notes and the change feed; returns chunks written."""
+        """Bring the index up to date with the notes and the change feed; returns chunks written.
+
+        One sync at a time: a second caller (a search while the app warms up) waits, then finds little to do.
+        """
+        with self._sync_lock:
+            return self._sync()
+
+    def _sync(self) -> int:
         _ = self.client  # detects a lost index before anything is compared
         written = self.sync_notes()
         head = self.store.feed.head()
