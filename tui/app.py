@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -48,24 +51,37 @@ class CoachApp(App[int]):
             self.sub_title = "warming up search…"
             self.warm_up()
 
-    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
-    def warm_up(self) -> None:
-        """Load the embedding model and bring the index up to date, off the event loop."""
-        try:
-            index = self.coach.index
-            index.add_batch = 64  # short chromadb writes: the event loop gets the interpreter back often
-            index.embedder.embed_query("warm up")
-            index.sync()
-        except Exception as exc:
-            self.call_from_thread(
-                self.notify, f"Search is unavailable: {exc}", severity="warning", markup=False
-            )
-            self.call_from_thread(setattr, self, "sub_title", "search unavailable")
+    @work(exclusive=True, group="warm", exit_on_error=False)
+    async def warm_up(self) -> None:
+        """Load the embedding model and bring the index up to date, off the event loop.
+
+        The work runs in a daemon thread of its own rather than a thread worker: asyncio waits for its
+        executor's threads when the app closes, so quitting during the model load would hang for seconds.
+        """
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Exception | None] = loop.create_future()
+
+        def work() -> None:
+            try:
+                index = self.coach.index
+                index.add_batch = 64  # short chromadb writes: the event loop gets the interpreter back often
+                index.embedder.embed_query("warm up")
+                index.sync()
+            except Exception as exc:
+                loop.call_soon_threadsafe(done.set_result, exc)
+                return
+            loop.call_soon_threadsafe(done.set_result, None)
+
+        threading.Thread(target=work, name="coach-warm-up", daemon=True).start()
+        failure = await done
+        if failure is not None:
+            self.notify(f"Search is unavailable: {failure}", severity="warning", markup=False)
+            self.sub_title = "search unavailable"
             return
         self.search_ready = True
         for notice in self.coach.index.notices:
-            self.call_from_thread(self.notify, notice, title="Index", markup=False)
-        self.call_from_thread(setattr, self, "sub_title", "")
+            self.notify(notice, title="Index", markup=False)
+        self.sub_title = ""
 
     def retriever(self) -> SearchRetriever | None:
         """Tips and recalls once the model is loaded; until then conversations run without them."""
@@ -151,7 +167,18 @@ def run(profile_name: str | None = None) -> int:
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
+    app = CoachApp(coach, profile_name)
     try:
-        return CoachApp(coach, profile_name).run() or 0
-    finally:
+        code = app.run() or 0
+    except BaseException:
         coach.close()
+        raise
+    if any(t.name == "coach-warm-up" and t.is_alive() for t in threading.enumerate()):
+        # Quitting while the model still loads: waiting for that thread would leave a blank terminal for
+        # seconds. Every write is a SQLite transaction and the index is rebuildable, and the kernel frees
+        # the lock, so the process can end now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    coach.close()
+    return code
