@@ -94,13 +94,7 @@ def test_a_draft_survives_kill_9_of_the_real_app(home: Path) -> None:
     term = Tmux(home)
     typed = "Half an answer with [brackets] and 🙂, not sent yet"
     try:
-        term.start()
-        term.wait_for("Type your name below")
-        term.type("Ana")
-        term.press("Enter")
-        term.wait_for("reflection streak")
-        term.press("w")
-        term.wait_for("What happened?")
+        term.first_steps()
         term.type(typed)
         term.wait_for("not sent yet")
         typed_at = time.monotonic()

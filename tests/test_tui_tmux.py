@@ -91,6 +91,16 @@ class Tmux:
         screen = self.wait_for(EXITED, timeout, history=self.height)  # the line may have scrolled up
         return int(screen.split(EXITED)[1].split()[0])
 
+    def first_steps(self, name: str = "Ana", key: str = "w", question: str = "What happened?") -> None:
+        """A new user: start the app, create the profile on the home screen, open a flow."""
+        self.start()
+        self.wait_for("Type your name below")
+        self.type(name)
+        self.press("Enter")
+        self.wait_for("reflection streak")
+        self.press(key)
+        self.wait_for(question)
+
     def stop(self) -> None:
         self.tmux("kill-server")
 
@@ -105,13 +115,7 @@ def term(home: Path) -> Iterator[Tmux]:
 
 
 def test_a_first_reflection_in_a_real_terminal(term: Tmux, home: Path) -> None:
-    term.start()
-    term.wait_for("Type your name below")
-    term.type("Ana")
-    term.press("Enter")
-    term.wait_for("reflection streak")
-    term.press("w")
-    term.wait_for("What happened?")
+    term.first_steps()
     # each answer is sent once the question it answers is on screen (the composer ignores Enter while busy)
     answers = [
         ("Coaching call with Dana about my promotion case and the next steps", "Why does it matter"),

@@ -37,6 +37,14 @@ class Row:
     status: str = ""
 
 
+def print_wall(started: float, load: float) -> None:
+    """The run's wall time and the machine's load, since other work skews every timing."""
+    print(
+        f"\nwall time {time.perf_counter() - started:.0f} s; load average {load:.2f} at start, "
+        f"{os.getloadavg()[0]:.2f} at end ({os.cpu_count()} CPUs): other work on the machine skews timings"
+    )
+
+
 def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn(*args, **kwargs)
@@ -228,10 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(*setup, sep="\n")
     print_table(rows)
-    print(
-        f"\nwall time {time.perf_counter() - started:.0f} s; load average {load:.2f} at start, "
-        f"{os.getloadavg()[0]:.2f} at end ({os.cpu_count()} CPUs): other work on the machine skews timings"
-    )
+    print_wall(started, load)
     return 0
 
 

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_retrieval import Row, ms, offline, verdict
+from tests.bench.bench_retrieval import Row, ms, offline, print_wall, verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -363,10 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     if stalls:
         print("\nlongest gaps during coach's warm-up (time after mount, what the worker was doing):")
         print(*(f"  {line}" for line in stalls), sep="\n")
-    print(
-        f"\nwall time {time.perf_counter() - started:.0f} s; load average {load:.2f} at start, "
-        f"{os.getloadavg()[0]:.2f} at end ({os.cpu_count()} CPUs): other work on the machine skews timings"
-    )
+    print_wall(started, load)
     return 0
 
 
