@@ -39,6 +39,12 @@ class Coach:
                 self._index = Index(self.store, self.settings, self._embedder)
             return self._index
 
+    def reset_index(self) -> None:
+        """Forget the index objects (after a restore gave the home a new id); rebuilt on next use."""
+        with self._lock:
+            self._index = None
+            self._searcher = None
+
     @property
     def searcher(self) -> Searcher:
         index = self.index

@@ -277,7 +277,44 @@ async def test_export_json_and_markdown_and_back_up(coach: Coach, tmp_path: Path
         pane.query_one("#backup-out", Input).value = ""
         report = await run_section(app, pilot, pane, "backup")
         assert "/backups/coach-" in report
-        assert "coach restore" in plain(pane.query_one(".report.restore"))
+        assert "COACH_HOME" in plain(pane.query_one(".report.restore"))
+        pane.query_one("#restore-path", Input).value = str(tmp_path / "copy.db")
+        refused = await run_section(app, pilot, pane, "restore")
+        assert "empty" in refused and coach.store.profiles.list()[0].name == "Ana"
+
+
+async def test_a_new_home_restores_a_backup_from_the_settings_screen(
+    coach: Coach, tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    from coach.models import Goal
+    from coach.store import Store
+    from coach.transfer.backup import backup
+
+    with Store.open(tmp_path / "old") as old:
+        pid = old.profiles.add("Ana [old]").id or 0
+        old.goals.add(Goal(profile_id=pid, title="Run a 10k in [spring]"))
+    copy = backup(tmp_path / "old", tmp_path / "old.db").path
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(SettingsScreen())  # a new user's home has the name field focused: no "s" key
+        await pilot.pause()
+        app.screen.query_one("#settings-tabs").active = "tab-data"  # type: ignore[attr-defined]
+        await pilot.pause()
+        pane = app.screen.query_one(DataPane)
+        pane.query_one("#restore-path", Input).value = str(copy)
+        report = await run_section(app, pilot, pane, "restore")
+        assert report.startswith(f"Restored {copy}") and "indexed" in report
+        assert [p.name for p in coach.store.profiles.list()] == ["Ana [old]"]
+        await app.pop_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query_one("#new-profile", Input).display or app.screen.query_one(
+            "#new-profile", Input
+        ).has_class("hidden")
+        assert "Ana [old]" in plain(app.screen.query_one("#who"))
+        hits = coach.search("running race in spring", kind="history", k=3)
+        assert any("10k" in h.text for h in hits)
 
 
 async def test_a_broken_config_file_is_named_not_fatal(coach: Coach, home: Path) -> None:

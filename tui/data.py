@@ -83,7 +83,7 @@ def export_default(fmt: str) -> str:
 
 
 class DataPane(SettingsPane):
-    """Import a journal, export, back up; restore is explained (it needs an empty data home)."""
+    """Import a journal, export, back up, and restore a backup into a data home that is still empty."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Import", style="bold"), classes="heading")
@@ -126,12 +126,16 @@ class DataPane(SettingsPane):
         yield Static(Text("Restore", style="bold"), classes="heading")
         yield Label(
             Text(
-                "A restore fills an empty data home and never merges into this one, so it runs from the "
-                "command line: quit, point COACH_HOME at a new folder, then run: coach restore BACKUP.db",
+                "A restore fills an empty data home (a new one, before any profile) and never merges. "
+                "For a home that holds records: quit, point COACH_HOME at a new folder, restore there.",
                 style="dim",
             ),
             classes="report restore",
         )
+        with Horizontal(classes="field"):
+            yield Input(placeholder="A backup written by coach backup", id="restore-path", compact=True)
+            yield Button("Restore", id="restore-run", variant="warning", compact=True)
+        yield Static(id="restore-report", classes="report")
         yield Static(classes="pane-status")
 
     def on_mount(self) -> None:
@@ -299,3 +303,38 @@ class DataPane(SettingsPane):
     def backed_up(self, text: Text) -> None:
         self.busy("backup-run", False)
         self.say("backup-report", text)
+
+    # --- restore ---------------------------------------------------------------------------------------
+    @on(Input.Submitted, "#restore-path")
+    @on(Button.Pressed, "#restore-run")
+    def start_restore(self) -> None:
+        raw = self.query_one("#restore-path", Input).value.strip()
+        if not raw:
+            self.say("restore-report", Text("Type the path of a backup file.", style="red"))
+            return
+        self.busy("restore-run", True)
+        self.say("restore-report", Text("Restoring…", style="dim"))
+        self.run_restore(Path(raw).expanduser())
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_restore(self, path: Path) -> None:
+        from coach.transfer.backup import restore
+
+        coach = self.coach_app.coach
+        try:
+            while any(w.group == "warm" and w.is_running for w in list(self.app.workers)):
+                time.sleep(0.1)  # one writer to the index at a time
+            counts = restore(coach.store, path)  # refuses a home that holds records, touching nothing
+            coach.reset_index()  # a restored home has its own id, which names its collections
+            chunks = coach.index.rebuild()
+        except Exception as exc:
+            self.app.call_from_thread(self.failed, "restore-report", "restore-run", exc)
+            return
+        held = ", ".join(f"{n} {t}" for t, n in counts.items())
+        line = f"Restored {path} ({held}); indexed {chunks} chunks for search."
+        self.app.call_from_thread(self.restored, Text(line, style="green"))
+
+    def restored(self, text: Text) -> None:
+        self.busy("restore-run", False)
+        self.say("restore-report", text)
+        self.coach_app.refresh_home()

@@ -64,6 +64,7 @@ class HomeScreen(CoachScreen):
             field.remove_class("hidden")
             field.focus()
             return
+        self.query_one("#new-profile", Input).add_class("hidden")  # one may come from settings or a restore
         pid = profile.id or 0
         today = date.today()
         stats = insights(coach.store, pid, today=today)
