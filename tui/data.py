@@ -196,10 +196,14 @@ class DataPane(SettingsPane):
                 trouble = f"Stored, but not searchable yet ({problem(exc)}): run coach index rebuild."
         self.app.call_from_thread(self.imported, report, trouble)
 
+    def after_warm_up(self) -> None:
+        """Block this worker until the start-up warm-up has finished: one writer to the index at a time."""
+        while any(w.group == "warm" and w.is_running for w in list(self.app.workers)):
+            time.sleep(0.1)
+
     def sync(self) -> int:
         """Index the new records (as the CLI does after an import), once the start-up warm-up is done."""
-        while any(w.group == "warm" and w.is_running for w in list(self.app.workers)):
-            time.sleep(0.1)  # one writer to the index at a time
+        self.after_warm_up()
         coach = self.coach_app.coach
         written = coach.index.sync()
         for notice in coach.index.notices:
@@ -322,8 +326,7 @@ class DataPane(SettingsPane):
 
         coach = self.coach_app.coach
         try:
-            while any(w.group == "warm" and w.is_running for w in list(self.app.workers)):
-                time.sleep(0.1)  # one writer to the index at a time
+            self.after_warm_up()
             counts = restore(coach.store, path)  # refuses a home that holds records, touching nothing
             coach.reset_index()  # a restored home has its own id, which names its collections
             chunks = coach.index.rebuild()

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from coach.engine.results import Recall, Tip
-from coach.retrieval.lexical import STOP_WORDS
+from coach.retrieval.lexical import stems
 from coach.retrieval.search import Searcher
-
-
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"\w+", text.lower()) if len(w) > 3 and w not in STOP_WORDS}
 
 
 class SearchRetriever:
@@ -26,10 +20,10 @@ class SearchRetriever:
         return None
 
     def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]:
-        wanted = _stems(query)
+        wanted = stems(query)
         out = []
         for hit in self.searcher.search(query, profile_id=profile_id, kind="history", k=4):
-            if hit.id == f"session:{exclude_session}" or not wanted & _stems(hit.text):
+            if hit.id == f"session:{exclude_session}" or not wanted & stems(hit.text):
                 continue
             when = f"On {hit.date:%d %b}" if hit.date else "Before"
             out.append(

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from coach.dates import find_dates
-from coach.llm.context import Source, fill, pack, render_sources, template
-from coach.retrieval.lexical import STOP_WORDS
+from coach.llm.context import Packed, Source, fill, pack, render_sources, template
+from coach.retrieval.lexical import stems
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
@@ -35,10 +35,6 @@ class Answer(BaseModel):
     notice: str = ""
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"\w+", text.lower()) if len(w) > 3 and w not in STOP_WORDS}
-
-
 def _source(hit: Hit) -> Source:
     when = f"{hit.date:%d %b %Y}: " if hit.date else ""
     return Source(
@@ -58,11 +54,11 @@ def relevant_history(coach: Coach, question: str, profile_id: int, k: int = 6) -
     embedder = coach.index.embedder
     query = embedder.embed_query(question)
     vectors = embedder.embed_documents([h.text for h in hits])
-    words, days = _stems(question), set(find_dates(question))
+    words, days = stems(question), set(find_dates(question))
     keep = []
     for hit, vector in zip(hits, vectors, strict=True):
         similarity = sum(a * b for a, b in zip(query, vector, strict=True))
-        if similarity >= MIN_SIMILARITY or words & _stems(hit.text) or (hit.date in days):
+        if similarity >= MIN_SIMILARITY or words & stems(hit.text) or (hit.date in days):
             keep.append(hit)
     return keep
 
@@ -88,7 +84,7 @@ def extractive(sources: list[Source]) -> str:
 
 def messages_for(
     voice: Voice, question: str, sources: list[Source], today: date
-) -> tuple[list[BaseMessage], list[Source]]:
+) -> tuple[list[BaseMessage], Packed]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
     system = template("ask")
@@ -97,7 +93,7 @@ def messages_for(
     human = fill(
         "ask_question", today=f"{today:%d %B %Y}", question=question, sources=render_sources(packed.sources)
     )
-    return [SystemMessage(system), HumanMessage(human)], packed.sources
+    return [SystemMessage(system), HumanMessage(human)], packed
 
 
 def ask(
@@ -117,15 +113,13 @@ def ask(
         return Answer(question=question, text=NOTHING, found=False)
     if voice is None:
         return Answer(question=question, text=extractive(sources), found=True, sources=sources)
-    messages, kept = messages_for(voice, question, sources, today or date.today())
-    from coach.llm.context import Packed
-
-    reply = voice.run(messages, Packed(sources=kept, answers=[]), extractive(sources), on_token)
+    messages, packed = messages_for(voice, question, sources, today or date.today())
+    reply = voice.run(messages, packed, extractive(sources), on_token)
     return Answer(
         question=question,
         text=reply.text,
         found=True,
-        sources=reply.sources or kept,
+        sources=reply.sources or packed.sources,
         cited=reply.cited,
         unknown_citations=reply.unknown_citations,
         fallback=reply.fallback,

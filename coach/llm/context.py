@@ -149,6 +149,6 @@ def with_citations(text: str, sources: list[Source]) -> str:
 
     def swap(match: re.Match[str]) -> str:
         n = int(match.group(1))
-        return sources[n - 1].citation if 1 <= n <= len(sources) else ""
+        return f" {sources[n - 1].citation}" if 1 <= n <= len(sources) else ""
 
-    return re.sub(r" ?\[(\d{1,3})\]", lambda m: (" " + swap(m)) if swap(m) else "", text).strip()
+    return re.sub(r" ?\[(\d{1,3})\]", swap, text).strip()

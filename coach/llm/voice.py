@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -239,7 +239,7 @@ class Voice:
         parts: list[str] = []
         first: float | None = None
         deadline = started + self.settings.llm_timeout
-        for chunk in self._chunks(messages):
+        for chunk in self.model.stream(messages):
             token = chunk.text if hasattr(chunk, "text") else str(chunk)
             if not token:
                 continue
@@ -254,6 +254,3 @@ class Voice:
         if not raw:
             raise LLMError("the model returned an empty answer")
         return raw, first
-
-    def _chunks(self, messages: list[BaseMessage]) -> Iterable[Any]:
-        return self.model.stream(messages)

@@ -127,3 +127,8 @@ class Catalogue:
             (profile_id, *sorted(d.isoformat() for d in days), limit),
         )
         return [r[0] for r in rows]
+
+
+def stems(text: str) -> set[str]:
+    """Content words cut to five letters: a cheap "do these two texts talk about the same thing" test."""
+    return {w[:5] for w in re.findall(r"\w+", text.lower()) if len(w) > 3 and w not in STOP_WORDS}
