@@ -62,10 +62,14 @@ class CoachApp(App[int]):
         done: asyncio.Future[Exception | None] = loop.create_future()
 
         def work() -> None:
+            from coach.retrieval.native import gc_paused, preload_native
+
             try:
-                index = self.coach.index
-                index.add_batch = 64  # short chromadb writes: the event loop gets the interpreter back often
-                index.embedder.embed_query("warm up")
+                with gc_paused():  # no long collector passes over the libraries' objects while they load
+                    preload_native()  # and their shared libraries mapped without holding the interpreter
+                    index = self.coach.index
+                    index.add_batch = 32  # chromadb holds the interpreter ~50 ms a write, whatever its size
+                    index.embedder.embed_query("warm up")
                 index.sync()
             except Exception as exc:
                 loop.call_soon_threadsafe(done.set_result, exc)

@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from coach.bundled import embedding_model_dir
 from coach.errors import CoachError
+from coach.retrieval.native import gc_paused, preload_native
 
 KNOWN_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
 
@@ -41,6 +42,11 @@ class Embedder(Embeddings):
             return self._model
 
     def _load(self) -> Any:
+        with gc_paused():  # other threads (the app's event loop) keep running while this loads
+            preload_native()
+            return self._build()
+
+    def _build(self) -> Any:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
