@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
@@ -15,10 +13,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from coach.config_file import config_path, read_config
 from coach.errors import ConfigError
 from coach.paths import data_home, ensure_home, write_private
 
-CONFIG_NAME = "config.toml"
 Provider = Literal["none", "llamacpp", "ollama", "openai"]
 
 
@@ -74,22 +72,9 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_path()))
 
 
-def config_path(home: Path | None = None) -> Path:
-    return (home or data_home()) / CONFIG_NAME
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-
-
 def load_settings() -> Settings:
     """Read the settings now (never at import time)."""
-    _read_toml(config_path())  # a clear message for a broken file, before pydantic's
+    read_config(config_path())  # a clear message for a broken file, before pydantic's
     try:
         return Settings()
     except ValidationError as exc:
@@ -104,7 +89,7 @@ def describe() -> list[dict[str, Any]]:
     """Every setting with its effective value, where the value came from, and its documentation."""
     settings = load_settings()
     env_values = EnvSettingsSource(Settings)()
-    file_values = _read_toml(config_path())
+    file_values = read_config(config_path())
     rows: list[dict[str, Any]] = [
         {
             "name": "home",
@@ -141,7 +126,7 @@ def set_value(name: str, value: Any) -> None:
     if field is None:
         raise ConfigError(f"unknown setting '{name}' (see: coach config show)")
     path = config_path(ensure_home(data_home()))
-    values = _read_toml(path)
+    values = read_config(path)
     if value is None:
         values.pop(name, None)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 
 from coach.models import Commitment, Goal, Session
 from coach.store import Store
+from coach.streaks import day_of, streak_counts, utc
 
 Direction = Literal["up", "down", "steady"]
 WINDOW = 7
@@ -111,16 +113,6 @@ class Insights(BaseModel):
     themes: list[Theme]
 
 
-def utc(moment: datetime | None) -> datetime:
-    """A timestamp in UTC (a naive one is taken as UTC; a missing one sorts first)."""
-    moment = moment or datetime.min
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def day_of(moment: datetime | None) -> date:
-    return utc(moment).date()
-
-
 def insights(store: Store, profile_id: int, *, today: date | None = None, last_n: int = 10) -> Insights:
     today = today or datetime.now(UTC).date()
     goals = store.goals.list(profile_id)
@@ -199,36 +191,9 @@ def mood_trend(sessions: list[Session]) -> MoodTrend:
     )
 
 
-def _runs(keys: list[date], step: int) -> list[int]:
-    """Lengths of the runs of consecutive keys (sorted, distinct, `step` days apart), in order."""
-    runs: list[int] = []
-    for i, key in enumerate(keys):
-        if i and (key - keys[i - 1]).days == step:
-            runs[-1] += 1
-        else:
-            runs.append(1)
-    return runs
-
-
-def _current(keys: list[date], anchor: date, step: int) -> int:
-    """The run ending at `anchor` or one step before it, else 0; keys after the anchor do not count."""
-    upto = [k for k in keys if k <= anchor]
-    if not upto or (anchor - upto[-1]).days > step:
-        return 0
-    return _runs(upto, step)[-1]
-
-
 def streaks(reflections: list[Session], today: date) -> Streaks:
-    days = sorted({day_of(s.started_at) for s in reflections if s.started_at is not None})
-    weeks = sorted({d - timedelta(days=d.weekday()) for d in days})
-    this_week = today - timedelta(days=today.weekday())
-    return Streaks(
-        current_days=_current(days, today, 1),
-        longest_days=max(_runs(days, 1), default=0),
-        current_weeks=_current(weeks, this_week, 7),
-        longest_weeks=max(_runs(weeks, 7), default=0),
-        last_reflection=days[-1] if days else None,
-    )
+    counts = streak_counts((s.started_at for s in reflections), today)
+    return Streaks(**asdict(counts))
 
 
 def _plural(n: int) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 
+from coach.errors import CoachError
 from coach.models import Commitment, Goal
 from coach.services import Coach
+from coach.store import Store
 from tui.app import CoachApp
 from tui.conversation import ConversationScreen
 from tui.home import HomeScreen
@@ -28,7 +31,7 @@ async def test_home_shows_goals_and_commitments_literally_and_quits(coach: Coach
         assert isinstance(home, HomeScreen)
         assert "Ana [bold]" in plain(home.query_one("#who"))
         assert "Book a race 👟" in plain(home.query_one("#commitments"))
-        assert any("Run [red]5k[/]" in plain(w) for w in home.query(".goal-title"))
+        assert "Run [red]5k[/]" in plain(home.query_one("#goals"))
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -42,6 +45,35 @@ async def test_a_new_user_creates_a_profile_on_the_home_screen(coach: Coach) -> 
         await pilot.pause()
         assert [p.name for p in coach.store.profiles.list()] == ["Zoë"]
         assert "Zoë" in plain(app.screen.query_one("#who"))
+
+
+async def test_launched_on_the_store_the_home_paints_then_the_services_load(store: Store) -> None:
+    """As `coach` starts: the home from the store's rows, settings and services right after, in a thread."""
+    pid = store.profiles.add("Ana").id or 0
+    store.goals.add(Goal(profile_id=pid, title="Run [red]5k[/]"))
+    app = CoachApp(store, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Ana" in plain(app.screen.query_one("#who"))
+        assert "Run [red]5k[/]" in plain(app.screen.query_one("#goals"))
+        await pilot.press("w")  # waits for the services if they are still loading
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.coach.store is store and app.coach.settings.profile is None
+        await app.workers.wait_for_complete()
+
+
+async def test_a_setting_pydantic_refuses_ends_the_app_with_its_name(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.profiles.add("Ana")
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "soon")
+    app = CoachApp(store, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    with pytest.raises(CoachError, match="llm_timeout"):
+        _ = app.coach
 
 
 async def test_a_whole_reflection_in_the_app(coach: Coach) -> None:

@@ -222,7 +222,7 @@ async def test_goals_list_detail_edit_status_and_milestones(
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         # home lists active and at-risk goals only: the finished one has left it
-        assert not any("10k" in plain(w) for w in app.screen.query(".goal-title"))
+        assert "10k" not in plain(app.screen.query_one("#goals"))
 
 
 async def test_commitments_order_review_and_filter(coach: Coach) -> None:

@@ -15,27 +15,41 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
+from coach.config_file import config_path, configured, read_config
 from coach.drafts import Draft
 from coach.errors import CoachError, LockedError
-from coach.services import Coach
+from coach.store import Store
 from tui.commands import CoachCommands
 
 if TYPE_CHECKING:
     from coach.engine.grounding import SearchRetriever
     from coach.llm.voice import Voice
+    from coach.services import Coach
 
 
 class CoachApp(App[int]):
-    """Owns one Coach (and so the data home's lock); screens call its services, never the store directly."""
+    """Owns one Coach (and so the data home's lock); screens call its services, never the store directly.
+
+    Given an open Store rather than a Coach (as `coach` starts), the home paints from the store's rows
+    first; the services (settings, pydantic records) load right after in the start-up thread.
+    """
 
     TITLE = "coach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
     COMMANDS = App.COMMANDS | {CoachCommands}
 
-    def __init__(self, coach: Coach, profile_name: str | None = None, *, warm: bool = True) -> None:
+    def __init__(self, coach: Coach | Store, profile_name: str | None = None, *, warm: bool = True) -> None:
         super().__init__()
-        self.coach = coach
+        self._coach: Coach | None = None
+        if isinstance(coach, Store):
+            self.store = coach
+        else:
+            self._coach, self.store = coach, coach.store
+        self._coach_ready = threading.Event()
+        if self._coach is not None:
+            self._coach_ready.set()
+        self._coach_error = ""
         self.profile_name = profile_name
         self.warm = warm
         self._voice: Voice | None = None
@@ -43,40 +57,78 @@ class CoachApp(App[int]):
         self.search_ready = False
         """Model loaded and index caught up: until then conversations run without tips or recalls."""
 
+    @property
+    def coach(self) -> Coach:
+        """The services. In the moment after launch they may still be loading: this waits for them."""
+        if self._coach is None:
+            self._coach_ready.wait()
+            if self._coach is None:
+                raise CoachError(f"coach could not start: {self._coach_error}")
+        return self._coach
+
+    def active_profile_name(self) -> str | None:
+        """--profile, else the profile setting (read directly until the settings have loaded)."""
+        if self.profile_name:
+            return self.profile_name
+        return self._coach.settings.profile if self._coach is not None else configured("profile")
+
     def on_mount(self) -> None:
         from tui.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.warm:
             self.sub_title = "warming up search…"
-            self.warm_up()
+        if self.warm or self._coach is None:
+            self.call_after_refresh(self.start_up)  # once the home is on the terminal
 
     @work(exclusive=True, group="warm", exit_on_error=False)
-    async def warm_up(self) -> None:
-        """Load the embedding model and bring the index up to date, off the event loop.
+    async def start_up(self) -> None:
+        """Load the services, then the embedding model, and bring the index up to date, off the event loop.
 
         The work runs in a daemon thread of its own rather than a thread worker: asyncio waits for its
         executor's threads when the app closes, so quitting during the model load would hang for seconds.
         """
         loop = asyncio.get_running_loop()
+        started: asyncio.Future[Exception | None] = loop.create_future()
         done: asyncio.Future[Exception | None] = loop.create_future()
+
+        def settle(future: asyncio.Future[Exception | None], failure: Exception | None) -> None:
+            if not future.done():  # cancelled when the app quit first
+                future.set_result(failure)
+
+        def report(future: asyncio.Future[Exception | None], failure: Exception | None) -> None:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, future, failure)
 
         def work() -> None:
             from coach.retrieval.native import gc_paused, preload_native
 
+            waiting = started
             try:
                 with gc_paused():  # no long collector passes over the libraries' objects while they load
-                    preload_native()  # and their shared libraries mapped without holding the interpreter
+                    if self._coach is None:
+                        self._load_services()
+                    report(started, None)
+                    waiting = done
+                    if not self.warm:
+                        return
+                    preload_native()  # shared libraries mapped without holding the interpreter
                     index = self.coach.index
                     index.add_batch = 32  # chromadb holds the interpreter ~50 ms a write, whatever its size
                     index.embedder.embed_query("warm up")
                 index.sync()
             except Exception as exc:
-                loop.call_soon_threadsafe(done.set_result, exc)
+                report(waiting, exc)
                 return
-            loop.call_soon_threadsafe(done.set_result, None)
+            report(done, None)
 
         threading.Thread(target=work, name="coach-warm-up", daemon=True).start()
+        failure = await started
+        if failure is not None:
+            self.exit(2, return_code=2, message=f"coach: {failure}")
+            return
+        if not self.warm:
+            return
         failure = await done
         if failure is not None:
             self.notify(f"Search is unavailable: {failure}", severity="warning", markup=False)
@@ -86,6 +138,18 @@ class CoachApp(App[int]):
         for notice in self.coach.index.notices:
             self.notify(notice, title="Index", markup=False)
         self.sub_title = ""
+
+    def _load_services(self) -> None:
+        """Settings and services over the open store (pydantic loads here); readers waiting are woken."""
+        try:
+            from coach.services import Coach
+
+            self._coach = Coach(self.store)
+        except Exception as exc:
+            self._coach_error = str(exc)
+            raise
+        finally:
+            self._coach_ready.set()
 
     def retriever(self) -> SearchRetriever | None:
         """Tips and recalls once the model is loaded; until then conversations run without them."""
@@ -162,7 +226,8 @@ class LockedApp(App[int]):
 def run(profile_name: str | None = None) -> int:
     """Open the data home (taking the lock), run the app, and always release the lock."""
     try:
-        coach = Coach.open()
+        read_config(config_path())  # a broken config.toml is reported before anything opens
+        store = Store.open()
     except LockedError as exc:
         if sys.stdout.isatty():
             return LockedApp(str(exc)).run() or 2
@@ -171,11 +236,11 @@ def run(profile_name: str | None = None) -> int:
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
-    app = CoachApp(coach, profile_name)
+    app = CoachApp(store, profile_name)
     try:
         code = app.run() or 0
     except BaseException:
-        coach.close()
+        store.close()
         raise
     if any(t.name == "coach-warm-up" and t.is_alive() for t in threading.enumerate()):
         # Quitting while the model still loads: waiting for that thread would leave a blank terminal for
@@ -184,5 +249,5 @@ def run(profile_name: str | None = None) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-    coach.close()
+    store.close()
     return code

@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
-from coach.insights import utc
 from coach.models import Commitment
+from coach.streaks import utc
 from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, clip, problem
 
 RECENT = 20

@@ -13,10 +13,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from coach.insights import day_of
 from coach.models import SESSION_KINDS, Session
 from coach.retrieval.lexical import STOP_WORDS
 from coach.retrieval.search import Hit
+from coach.streaks import day_of
 from tui.browse import BrowseScreen, Document, clip
 
 RESULTS = 12

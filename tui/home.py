@@ -8,126 +8,168 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Sparkline, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Input, Static
 
 from coach.errors import CoachError
-from coach.insights import insights
+from coach.store.summary import HomeSummary, home_summary
 from tui.base import CoachScreen
+
+MOOD_BLOCKS = "▁▂▃▄▅▆▇█"
+MOOD_STYLES = {1: "red", 2: "dark_orange", 3: "yellow", 4: "chartreuse3", 5: "green"}
+TITLE_CELLS = 40
+BAR_CELLS = 16
+KEYS_HINT = (
+    "w quick reflection · j journal · 1 goals · 2 commitments · 3 history · 4 knowledge · "
+    "5 insights · s settings · ctrl+p every action · q quit"
+)
+
+
+def mood_line(moods: list[int]) -> Text:
+    """The moods (1-5) as a one-line chart, one block a session, low red to high green."""
+    if not moods:
+        return Text("Mood: none logged yet", style="dim")
+    line = Text(f"Mood, last {len(moods)}: ")
+    for mood in moods:
+        level = min(max(mood, 1), 5)
+        line.append(MOOD_BLOCKS[round((level - 1) * 7 / 4)], style=MOOD_STYLES[level])
+    return line
+
+
+def progress_bar(done: int, total: int, cells: int = BAR_CELLS) -> Text:
+    """Done of total (milestones and commitments) as a bar; a goal with neither says so."""
+    if not total:
+        return Text("no milestones or commitments yet", style="dim")
+    filled = round(cells * done / total)
+    bar = Text("━" * filled, style="green")
+    bar.append("━" * (cells - filled), style="grey35")
+    bar.append(f" {done}/{total}", style="dim")
+    return bar
 
 
 class HomeScreen(CoachScreen):
+    """A few Statics of Text (no widget per goal or per key): the home paints within a frame of Textual's."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "flow('grow')", "New goal"),
         Binding("r", "flow('gibbs')", "Reflect"),
-        Binding("w", "flow('what-so-what')", "Quick reflection"),
-        Binding("j", "flow('free')", "Journal"),
+        Binding("w", "flow('what-so-what')", "Quick reflection", show=False),
+        Binding("j", "flow('free')", "Journal", show=False),
         Binding("p", "flow('mastermind')", "Meeting prep"),
-        Binding("f", "flow('sbi')", "Mentor feedback"),
-        Binding("1", "open('goals')", "Goals"),
-        Binding("2", "open('commitments')", "Commitments"),
-        Binding("3", "open('history')", "History"),
-        Binding("4", "open('knowledge')", "Knowledge"),
-        Binding("5", "open('insights')", "Insights"),
+        Binding("f", "flow('sbi')", "Feedback"),
+        Binding("a", "ask", "Ask"),
         Binding("slash", "search", "Search"),
-        Binding("a", "ask", "Ask my history"),
-        Binding("s", "settings", "Settings"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("1", "open('goals')", "Goals", show=False),
+        Binding("2", "open('commitments')", "Commitments", show=False),
+        Binding("3", "open('history')", "History", show=False),
+        Binding("4", "open('knowledge')", "Knowledge", show=False),
+        Binding("5", "open('insights')", "Insights", show=False),
+        Binding("s", "settings", "Settings", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
+        """The home with its data: read from the store's rows, so it paints before the services load."""
+        summary, problem = self._summary()
         yield Header()
         with VerticalScroll(id="home"):
-            yield Static(id="who")
-            yield Input(placeholder="Your name, then Enter", id="new-profile", classes="hidden")
-            with Horizontal(id="mood-row"):
-                yield Label("Mood ", id="mood-label")
-                yield Sparkline([], id="mood")
-            yield Static(Text("Goals", style="bold"), classes="heading")
-            yield Vertical(id="goals")
-            yield Static(Text("Open commitments", style="bold"), classes="heading")
-            yield Static(id="commitments")
+            yield Static(self._who(summary, problem), id="who")
+            if summary is None:
+                yield self._name_field()
+            yield Static(self._goals(summary), id="goals")
+            yield Static(self._commitments(summary), id="commitments")
+            yield Static(Text(KEYS_HINT, style="dim"), id="keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        for field in self.query("#new-profile").results(Input):
+            field.focus()
+
+    @staticmethod
+    def _name_field() -> Input:
+        """Only for a new user: with no profile yet, the home asks for a name."""
+        return Input(placeholder="Your name, then Enter", id="new-profile")
+
+    def _summary(self) -> tuple[HomeSummary | None, str]:
+        app = self.coach_app
+        try:
+            return home_summary(app.store.db, app.active_profile_name(), date.today()), ""
+        except CoachError as exc:
+            return None, str(exc)
 
     def refresh_data(self) -> None:
-        coach = self.coach_app.coach
-        try:
-            profile = coach.profile(self.coach_app.profile_name)
-        except CoachError as exc:
-            self.query_one("#who", Static).update(
-                Text(f"Welcome to coach. {exc}.\nType your name below to start.")
-            )
-            field = self.query_one("#new-profile", Input)
-            field.remove_class("hidden")
+        summary, problem = self._summary()
+        self.query_one("#who", Static).update(self._who(summary, problem))
+        fields = self.query("#new-profile")
+        if summary is not None:
+            fields.remove()  # a profile may come from settings or a restore
+        elif not fields:
+            field = self._name_field()
+            self.query_one("#home").mount(field, after="#who")
             field.focus()
-            return
-        self.query_one("#new-profile", Input).add_class("hidden")  # one may come from settings or a restore
-        pid = profile.id or 0
-        today = date.today()
-        stats = insights(coach.store, pid, today=today)
-        meetings = [m for m in coach.store.meetings.list(pid) if m.date >= today]
+        self.query_one("#goals", Static).update(self._goals(summary))
+        self.query_one("#commitments", Static).update(self._commitments(summary))
+
+    @staticmethod
+    def _who(summary: HomeSummary | None, problem: str) -> Text:
+        if summary is None:
+            return Text(f"Welcome to coach. {problem}.\nType your name below to start.")
         who = Text()
-        who.append(profile.name, style="bold")
-        who.append(f" ({profile.role})   ")
-        who.append(f"reflection streak: {stats.streaks.current_days} day(s)   ")
-        if meetings:
-            nxt = meetings[-1]
-            who.append(f"next meeting: {nxt.group_name}, {nxt.date:%a %d %b}")
-        self.query_one("#who", Static).update(who)
-        moods = [p.mood for p in stats.mood.points][-30:]
-        sparkline = self.query_one("#mood", Sparkline)
-        sparkline.data = moods
-        sparkline.display = bool(moods)
-        label = f"Mood (last {len(moods)}) " if moods else "Mood: none logged yet"
-        self.query_one("#mood-label", Label).update(label)
-        self._goals(pid)
-        self._commitments(pid, today)
+        who.append(summary.name, style="bold")
+        who.append(f" ({summary.role})   ")
+        who.append(f"reflection streak: {summary.streak_days} day(s)   ")
+        if summary.next_meeting:
+            group, day = summary.next_meeting
+            who.append(f"next meeting: {group}, {day:%a %d %b}")
+        who.append("\n")
+        who.append_text(mood_line(summary.moods))
+        return who
 
-    def _goals(self, pid: int) -> None:
-        box = self.query_one("#goals", Vertical)
-        box.remove_children()
-        store = self.coach_app.coach.store
-        goals = store.goals.list(pid, "active") + store.goals.list(pid, "at-risk")
-        if not goals:
-            box.mount(Static(Text("No goals yet: press g to set one.", style="dim")))
-        for goal in goals:
-            milestones = store.goals.milestones(goal.id or 0)
-            items = store.commitments.list(pid, goal_id=goal.id)
-            total = len(milestones) + len(items)
-            done = sum(m.done for m in milestones) + sum(c.status == "done" for c in items)
-            label = Text(goal.title)
-            label.append(f"  {goal.status}" + (f", due {goal.due:%d %b}" if goal.due else ""), style="dim")
-            bar = ProgressBar(total=total or 1, show_eta=False)
-            bar.advance(done)
-            box.mount(Horizontal(Static(label, classes="goal-title"), bar, classes="goal"))
+    @staticmethod
+    def _goals(summary: HomeSummary | None) -> Text:
+        text = Text("Goals", style="bold")
+        if summary is None:
+            return text
+        if not summary.goals:
+            text.append("\nNo goals yet: press g to set one.", style="dim")
+        for goal in summary.goals:
+            title = Text(goal.title)
+            title.append(f"  {goal.status}" + (f", due {goal.due:%d %b}" if goal.due else ""), style="dim")
+            title.truncate(TITLE_CELLS, overflow="ellipsis", pad=True)  # by cells: emoji and CJK too
+            text.append("\n")
+            text.append_text(title)
+            text.append("  ")
+            text.append_text(progress_bar(goal.done, goal.total))
+        return text
 
-    def _commitments(self, pid: int, today: date) -> None:
-        items = self.coach_app.coach.store.commitments.list(pid, "open")
-        items.sort(key=lambda c: (c.due is None, c.due or today))
-        text = Text()
-        for c in items[:15]:
+    @staticmethod
+    def _commitments(summary: HomeSummary | None) -> Text:
+        text = Text("Open commitments", style="bold")
+        if summary is None or not summary.open_commitments:
+            text.append("\nNothing open.", style="dim")
+            return text
+        today = date.today()
+        for c in summary.open_commitments:
             overdue = c.due is not None and c.due < today
-            text.append("● " if overdue else "○ ", style="red" if overdue else "")
+            text.append("\n● " if overdue else "\n○ ", style="red" if overdue else "")
             text.append(c.text)
             if c.due:
                 text.append(
                     f"  {'overdue, ' if overdue else ''}due {c.due:%a %d %b}",
                     style="red" if overdue else "dim",
                 )
-            text.append("\n")
-        self.query_one("#commitments", Static).update(text if items else Text("Nothing open.", style="dim"))
+        hidden = summary.open_count - len(summary.open_commitments)
+        if hidden:
+            text.append(f"\n… and {hidden} more (press 2)", style="dim")
+        return text
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value
         try:
-            self.coach_app.coach.store.profiles.add(name)
+            self.coach_app.store.profiles.add(name)
         except (CoachError, ValueError) as exc:
             self.notify(str(exc).splitlines()[0], severity="error", markup=False)
             return
-        event.input.add_class("hidden")
         self.refresh_data()
 
     def action_flow(self, flow_id: str) -> None:

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, day_of, insights
+from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, insights
+from coach.streaks import day_of
 from tui.browse import BrowseScreen, bar, clip
 
 MOOD_COLUMNS = 30

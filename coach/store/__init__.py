@@ -1,21 +1,29 @@
-"""The store of record: one SQLite file under the data home, behind typed repositories."""
+"""The store of record: one SQLite file under the data home, behind typed repositories.
+
+Opening it takes the lock, connects and migrates, and nothing more: the repositories (and pydantic, which
+their records need) load on first use, so the app can paint its home from plain rows before they do.
+"""
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from coach.errors import InputError, NotFoundError
 from coach.lock import HomeLock
-from coach.models import Profile
 from coach.paths import data_home, ensure_home
-from coach.store.commitments import Commitments
 from coach.store.db import DB_NAME, Database
-from coach.store.feed import Feed
-from coach.store.goals import Goals
-from coach.store.meetings import Meetings
-from coach.store.profiles import Profiles
-from coach.store.sessions import Sessions
+from coach.store.summary import profile_row
+
+if TYPE_CHECKING:
+    from coach.models import Profile
+    from coach.store.commitments import Commitments
+    from coach.store.feed import Feed
+    from coach.store.goals import Goals
+    from coach.store.meetings import Meetings
+    from coach.store.profiles import Profiles
+    from coach.store.sessions import Sessions
 
 __all__ = ["Store"]
 
@@ -37,12 +45,42 @@ class Store:
             self.lock.release()
             raise
         self.readonly = readonly
-        self.profiles = Profiles(self.db)
-        self.goals = Goals(self.db)
-        self.commitments = Commitments(self.db)
-        self.sessions = Sessions(self.db)
-        self.meetings = Meetings(self.db)
-        self.feed = Feed(self.db)
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        from coach.store.profiles import Profiles
+
+        return Profiles(self.db)
+
+    @cached_property
+    def goals(self) -> Goals:
+        from coach.store.goals import Goals
+
+        return Goals(self.db)
+
+    @cached_property
+    def commitments(self) -> Commitments:
+        from coach.store.commitments import Commitments
+
+        return Commitments(self.db)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        from coach.store.sessions import Sessions
+
+        return Sessions(self.db)
+
+    @cached_property
+    def meetings(self) -> Meetings:
+        from coach.store.meetings import Meetings
+
+        return Meetings(self.db)
+
+    @cached_property
+    def feed(self) -> Feed:
+        from coach.store.feed import Feed
+
+        return Feed(self.db)
 
     @classmethod
     def open(cls, home: Path | None = None, *, readonly: bool = False) -> Store:
@@ -50,14 +88,10 @@ class Store:
 
     def active_profile(self, name: str | None = None) -> Profile:
         """The named profile, else the only one; a clear error when there is none or the choice is open."""
-        if name:
-            return self.profiles.by_name(name)
-        profiles = self.profiles.list()
-        if len(profiles) == 1:
-            return profiles[0]
-        if not profiles:
-            raise NotFoundError("no profile yet: create one with 'coach profile add NAME'")
-        raise InputError("there are several profiles: choose one with 'coach profile use NAME' or --profile")
+        from coach.models import Profile
+        from coach.store.rows import from_row
+
+        return from_row(Profile, profile_row(self.db, name))
 
     def close(self) -> None:
         self.db.close()

@@ -6,6 +6,7 @@ from coach.errors import InputError, NotFoundError
 from coach.models import Profile
 from coach.store.db import Database, now
 from coach.store.rows import from_row, insert
+from coach.store.summary import named_profile_row
 
 
 class Profiles:
@@ -30,10 +31,7 @@ class Profiles:
         return from_row(Profile, row)
 
     def by_name(self, name: str) -> Profile:
-        row = self.db.one("SELECT * FROM profiles WHERE name = ?", (name,))
-        if row is None:
-            raise NotFoundError(f"no profile named '{name}' (see: coach profile list)")
-        return from_row(Profile, row)
+        return from_row(Profile, named_profile_row(self.db, name))
 
     def list(self) -> list[Profile]:
         return [from_row(Profile, r) for r in self.db.query("SELECT * FROM profiles ORDER BY id")]

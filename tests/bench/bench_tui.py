@@ -9,7 +9,11 @@ How each figure is measured (all in one run, so the machine's load falls on both
   app whose only widget is a Static with a marker word. Both therefore include Python start-up, imports,
   the first layout and the first write to the terminal. coach is launched through its real entry point
   (.venv/bin/coach, the CLI that opens the store and takes the lock); the baseline through the same
-  interpreter. Runs alternate between the two; medians and their ratio are reported.
+  interpreter. Runs alternate between the two; medians and their ratio are reported. The project's modules
+  are byte-compiled first, as an installed app's are.
+- Ready. At coach's first paint the benchmark types r, as an eager user would, and the clock stops when
+  the reflection's first question shows: the home paints before the settings and services load, so this
+  says how long a key waits for them.
 - Stalls. coach is started on a pseudo-terminal over a data home holding N sessions and no index, so its
   start-up warm-up loads the embedding model and indexes every session in a thread worker. A 10 ms
   set_interval ticker on the app records the time between ticks until the warm-up ends; the longest gap is
@@ -44,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 COACH = ROOT / ".venv" / "bin" / "coach"
 MARKER = "Paintmark"
+FIRST_QUESTION = b"What happened?"  # the first question of the reflection `r` opens (Gibbs)
 PAINT_TARGET = 1.5  # coach / minimal app, time to first paint, at most
 STALL_TARGET = 0.100  # longest gap between 10 ms ticks while warming up, seconds
 TICK = 0.01
@@ -126,15 +131,25 @@ def stop(proc: subprocess.Popen[bytes], master: int) -> None:
     os.close(master)
 
 
-def first_paint(argv: list[str], home: Path) -> tuple[float, float]:
-    """Seconds from spawn to the marker on the terminal, and the RSS (MB) at that moment."""
+def first_paint(argv: list[str], home: Path, then: tuple[bytes, bytes] | None = None) -> tuple[float, ...]:
+    """Seconds from spawn to the marker on the terminal, and the RSS (MB) at that moment.
+
+    With `then` (keys, text): the keys are typed the moment the marker shows, and the seconds from spawn
+    until the text answers them come third.
+    """
     started = time.perf_counter()
     proc, master = spawn(argv, child_env(home))
     try:
         if not read_until(master, MARKER.encode(), timeout=60):
             raise RuntimeError(f"{argv[-1]} never painted {MARKER!r}")
         took = time.perf_counter() - started
-        return took, rss_mb(proc.pid)
+        mb = rss_mb(proc.pid)
+        if then is None:
+            return took, mb
+        os.write(master, then[0])
+        if not read_until(master, then[1], timeout=60):
+            raise RuntimeError(f"{argv[-1]} never answered {then[0]!r} with {then[1]!r}")
+        return took, mb, time.perf_counter() - started
     finally:
         stop(proc, master)
 
@@ -158,15 +173,17 @@ def bench_paint(work: Path, runs: int) -> list[Row]:
     base_t: list[float] = []
     coach_mb: list[float] = []
     base_mb: list[float] = []
+    answered: list[float] = []
     for i in range(runs):
         order = ["base", "coach"] if i % 2 == 0 else ["coach", "base"]
         for which in order:
             if which == "coach":
                 home = work / f"paint-{i}"
                 shutil.copytree(template, home)  # a fresh home each run: no index left by the previous one
-                took, mb = first_paint([str(COACH)], home)
+                took, mb, reply = first_paint([str(COACH)], home, then=(b"r", FIRST_QUESTION))
                 coach_t.append(took)
                 coach_mb.append(mb)
+                answered.append(reply)
                 shutil.rmtree(home, ignore_errors=True)
             else:
                 took, mb = first_paint([str(PYTHON), "-c", MINIMAL_APP], work)
@@ -190,6 +207,10 @@ def bench_paint(work: Path, runs: int) -> list[Row]:
             "  fastest / slowest",
             f"{ms(min(coach_t))} / {ms(max(coach_t))}",
             f"{ms(min(base_t))} / {ms(max(base_t))}",
+        ),
+        Row(
+            "  r typed at first paint: launch to the reflection's first question",
+            ms(statistics.median(answered)),
         ),
         Row(
             "RSS at first paint (median)",
@@ -284,19 +305,12 @@ def probe_minimal(out: Path, seconds: float) -> None:
 
 
 def probe_coach(out: Path) -> None:
-    """The real app with its real warm-up; the ticker runs from mount until the warm-up worker ends."""
-    from coach.services import Coach
+    """The real app launched as `coach` launches it (on the open store, its services loading in the
+    start-up thread, then the model and the index); the ticker runs from mount until that work ends."""
+    from coach.store import Store
     from tui.app import CoachApp
 
-    coach = Coach.open()
-    written: list[int] = []
-    sync = coach.index.sync
-
-    def counted_sync() -> int:
-        written.append(sync())
-        return written[-1]
-
-    coach.index.sync = counted_sync  # type: ignore[method-assign]
+    store = Store.open()
 
     class Probe(CoachApp):
         def on_mount(self) -> None:
@@ -306,17 +320,26 @@ def probe_coach(out: Path) -> None:
             self.last = self.began = time.perf_counter()
             self.set_interval(TICK, self.tick)
 
+        def phase(self) -> str:
+            if self._coach is None:
+                return "loading the services"
+            index = self._coach._index
+            if index is None or not index.embedder.loaded.is_set():
+                return "loading the model"
+            return "indexing"
+
         def tick(self) -> None:
             now = time.perf_counter()
             self.gaps.append(now - self.last)
             if now - self.last > 0.05:  # where the long ones fall: while the model loads, or while indexing
-                phase = "indexing" if coach.index.embedder.loaded.is_set() else "loading the model"
-                self.stalls.append((round(now - self.began, 2), round(now - self.last, 3), phase))
+                self.stalls.append((round(now - self.began, 2), round(now - self.last, 3), self.phase()))
             self.last = now
-            if written and not any(w.group == "warm" and w.is_running for w in self.workers):
+            if self.search_ready or (
+                now - self.began > 2 and not any(w.group == "warm" for w in self.workers)
+            ):
                 result = gap_stats(self.gaps) | {
                     "seconds": now - self.began,
-                    "chunks": float(sum(written)),
+                    "chunks": float(self.coach.index.catalogue.count()),
                     "rss": rss_mb(os.getpid()),
                     "hwm": rss_mb(os.getpid(), "VmHWM"),
                     "stalls": self.stalls,
@@ -325,9 +348,9 @@ def probe_coach(out: Path) -> None:
                 self.exit(0)
 
     try:
-        Probe(coach).run()
+        Probe(store).run()
     finally:
-        coach.close()
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs and --sessions must be at least 1")
     if not COACH.exists():
         parser.error(f"{COACH} is missing: run make setup first")
+    # Byte-compiled, as an installed app is: where PYTHONDONTWRITEBYTECODE is set (this machine sets it),
+    # every launch would otherwise compile the project's modules afresh.
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", "coach", "tui"], cwd=ROOT, check=True)
     started = time.perf_counter()
     load = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="coach-bench-tui-"))
