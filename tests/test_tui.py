@@ -12,6 +12,7 @@ from coach.store import Store
 from tui.app import CoachApp
 from tui.conversation import ConversationScreen
 from tui.home import HomeScreen
+from tui.settings import SettingsScreen
 from tui.widgets import Bubble, Composer
 
 
@@ -41,6 +42,12 @@ async def test_a_new_user_creates_a_profile_on_the_home_screen(coach: Coach) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "coach profile add" in plain(app.screen.query_one("#who"))
+        await pilot.press("escape", "s")  # Esc leaves the name field: the one-key actions answer again
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#new-profile")
         await pilot.press(*"Zoë", "enter")
         await pilot.pause()
         assert [p.name for p in coach.store.profiles.list()] == ["Zoë"]

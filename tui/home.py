@@ -66,6 +66,7 @@ class HomeScreen(CoachScreen):
         Binding("5", "open('insights')", "Insights", show=False),
         Binding("s", "settings", "Settings", show=False),
         Binding("q", "app.quit", "Quit", show=False),
+        Binding("escape", "leave_field", "Leave the name field", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -88,7 +89,13 @@ class HomeScreen(CoachScreen):
     @staticmethod
     def _name_field() -> Input:
         """Only for a new user: with no profile yet, the home asks for a name."""
-        return Input(placeholder="Your name, then Enter", id="new-profile")
+        return Input(
+            placeholder="Your name, then Enter (Esc leaves it: the keys below work then)", id="new-profile"
+        )
+
+    def action_leave_field(self) -> None:
+        """Esc in the name field: the one-key actions (settings, a restore) answer again."""
+        self.set_focus(None)
 
     def _summary(self) -> tuple[HomeSummary | None, str]:
         app = self.coach_app
