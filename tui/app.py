@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 
 class CoachApp(App[int]):
-    """Owns one Coach (and so the data home's lock); screens call its services, never the store directly.
+    """Owns one Coach (and so the data home's lock); screens call its services.
 
     Given an open Store rather than a Coach (as `coach` starts), the home paints from the store's rows
-    first; the services (settings, pydantic records) load right after in the start-up thread.
+    first (the one screen that reads the store itself); the services (settings, pydantic records) load
+    right after in the start-up thread.
     """
 
     TITLE = "coach"
