@@ -42,7 +42,7 @@ class Embedder(Embeddings):
             return self._model
 
     def _load(self) -> Any:
-        with gc_paused():  # other threads (the app's event loop) keep running while this loads
+        with gc_paused(freeze=False):  # faster, and other threads keep running (the app freezes on top)
             preload_native()
             return self._build()
 

@@ -7,7 +7,7 @@ Two things hold the interpreter lock for a long time while torch, sentence-trans
   first, through a foreign call that runs without the lock, so the import later finds them in memory.
 - The garbage collector's full passes walk every object alive, and these imports create millions of them,
   so each pass grows longer (up to about 200 ms). `gc_paused()` holds collections off during the load and
-  then freezes what was loaded, which later passes skip: the pauses stay short for the rest of the run.
+  can then freeze what was loaded, which later passes skip: the pauses stay short for the rest of the run.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ NATIVE = (
 )
 
 _pause_lock = threading.Lock()
-_pause = {"depth": 0, "was_enabled": True}
+_pause = {"depth": 0, "was_enabled": True, "freeze": True}
 
 
 def _package_dir(name: str) -> Path | None:
@@ -74,16 +74,19 @@ def preload_native() -> list[Path]:
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collection inside; on leaving, what survived is frozen (kept out of later full passes).
+def gc_paused(*, freeze: bool = True) -> Iterator[None]:
+    """No garbage collection inside; collections resume when the outermost pause ends (thread-safe).
 
-    Nestable and thread-safe: collections resume when the last pause ends. Only for bounded work such as
-    loading a model; garbage made meanwhile waits for the collector until then.
+    With `freeze` (the outermost pause's choice), what survived is then frozen: later full passes skip it,
+    so they stay short for the rest of the run, at the price of coming more often (the collector paces
+    them by what survived its last full pass). The app wants that; a command that loads the model, answers
+    and exits does not. Only for bounded work such as loading a model: garbage made meanwhile waits.
     """
     with _pause_lock:
         _pause["depth"] += 1
         if _pause["depth"] == 1:
             _pause["was_enabled"] = gc.isenabled()
+            _pause["freeze"] = freeze
             gc.disable()
     try:
         yield
@@ -91,6 +94,7 @@ def gc_paused() -> Iterator[None]:
         with _pause_lock:
             _pause["depth"] -= 1
             if _pause["depth"] == 0:
-                gc.freeze()
+                if _pause["freeze"]:
+                    gc.freeze()
                 if _pause["was_enabled"]:
                     gc.enable()
