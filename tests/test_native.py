@@ -28,13 +28,11 @@ def test_gc_pause_nests_then_resumes_and_freezes_what_was_loaded() -> None:
 
 def test_the_outermost_pause_decides_whether_to_freeze() -> None:
     gc.unfreeze()
-    with gc_paused(freeze=False):  # a command loading the model
-        with gc_paused():  # nested inside: it does not decide
-            kept = [[] for _ in range(1000)]
+    with gc_paused(freeze=False), gc_paused():  # a command loading the model; the inner pause does not decide
+        kept = [[] for _ in range(1000)]
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    with gc_paused():
-        with gc_paused(freeze=False):
-            pass
+    with gc_paused(), gc_paused(freeze=False):
+        pass
     assert gc.get_freeze_count() >= len(kept)
     gc.unfreeze()
 
