@@ -1,4 +1,4 @@
-"""What the browse screens share: Esc back to home, the profile, today's date, a small modal form, bars."""
+"""What the browse screens share: Esc back to home, the profile, today's date, a small modal form."""
 
 from __future__ import annotations
 
@@ -28,18 +28,6 @@ def problem(exc: Exception) -> str:
     if isinstance(exc, ValidationError) and exc.errors():
         return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def bar(fraction: float, width: int = 10) -> Text:
-    """A horizontal bar of `width` cells, filled to `fraction` in eighths of a cell."""
-    fraction = min(max(fraction, 0.0), 1.0)
-    eighths = round(fraction * width * 8)
-    full, part = divmod(eighths, 8)
-    text = Text("█" * full, style="green")
-    if part:
-        text.append(" ▏▎▍▌▋▊▉"[part], style="green")
-    text.append("░" * (width - full - (1 if part else 0)), style="dim")
-    return text
 
 
 def clip(text: str, width: int) -> str:

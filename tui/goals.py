@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from coach.dates import parse_date
 from coach.models import Commitment, Goal, Milestone
-from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, bar, clip, problem
+from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, clip, problem
+from tui.charts import meter
 
 STATUS_STYLE = {"active": "green", "at-risk": "yellow", "done": "cyan", "dropped": "dim"}
 # finished goals sink below the ones still being worked on
@@ -75,14 +76,10 @@ class GoalsScreen(BrowseScreen):
             done, total = progress(
                 store.goals.milestones(gid), store.commitments.list(self.profile_id, goal_id=gid)
             )
-            meter = Text("no steps yet", style="dim")
-            if total:
-                meter = bar(done / total, 8)
-                meter.append(f" {done}/{total}", style="dim")
             table.add_row(
                 Text(clip(goal.title, room)),
                 Text(goal.status, style=STATUS_STYLE.get(goal.status, "")),
-                meter,
+                meter(done, total, 8),
                 key=str(gid),
             )
         if keep is not None and str(keep) in table.rows:

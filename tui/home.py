@@ -14,9 +14,9 @@ from textual.widgets import Footer, Header, Input, Static
 from coach.errors import CoachError
 from coach.store.summary import HomeSummary, home_summary
 from tui.base import CoachScreen
+from tui.charts import MOOD_STYLE, meter
 
 MOOD_BLOCKS = "▁▂▃▄▅▆▇█"
-MOOD_STYLES = {1: "red", 2: "dark_orange", 3: "yellow", 4: "chartreuse3", 5: "green"}
 TITLE_CELLS = 40
 BAR_CELLS = 16
 KEYS_HINT = (
@@ -26,25 +26,13 @@ KEYS_HINT = (
 
 
 def mood_line(moods: list[int]) -> Text:
-    """The moods (1-5) as a one-line chart, one block a session, low red to high green."""
+    """The moods (1-5, as the database holds them) as a one-line chart, one block a session."""
     if not moods:
         return Text("Mood: none logged yet", style="dim")
     line = Text(f"Mood, last {len(moods)}: ")
     for mood in moods:
-        level = min(max(mood, 1), 5)
-        line.append(MOOD_BLOCKS[round((level - 1) * 7 / 4)], style=MOOD_STYLES[level])
+        line.append(MOOD_BLOCKS[round((mood - 1) * 7 / 4)], style=MOOD_STYLE[mood])
     return line
-
-
-def progress_bar(done: int, total: int, cells: int = BAR_CELLS) -> Text:
-    """Done of total (milestones and commitments) as a bar; a goal with neither says so."""
-    if not total:
-        return Text("no milestones or commitments yet", style="dim")
-    filled = round(cells * done / total)
-    bar = Text("━" * filled, style="green")
-    bar.append("━" * (cells - filled), style="grey35")
-    bar.append(f" {done}/{total}", style="dim")
-    return bar
 
 
 class HomeScreen(CoachScreen):
@@ -146,7 +134,7 @@ class HomeScreen(CoachScreen):
             text.append("\n")
             text.append_text(title)
             text.append("  ")
-            text.append_text(progress_bar(goal.done, goal.total))
+            text.append_text(meter(goal.done, goal.total, BAR_CELLS))
         return text
 
     @staticmethod

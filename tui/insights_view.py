@@ -11,10 +11,10 @@ from textual.widgets import Footer, Header, Static
 
 from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, insights
 from coach.streaks import day_of
-from tui.browse import BrowseScreen, bar, clip
+from tui.browse import BrowseScreen, clip
+from tui.charts import MOOD_STYLE, bar
 
 MOOD_COLUMNS = 30
-MOOD_STYLE = {1: "red", 2: "red", 3: "yellow", 4: "green", 5: "green"}
 STRIP_DAYS = 28
 LABEL = 22
 
