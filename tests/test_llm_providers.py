@@ -68,9 +68,6 @@ def test_tracing_stays_off_whatever_the_environment_says(monkeypatch: pytest.Mon
 
 def test_llamacpp_without_its_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # as if llama-cpp-python were not installed
-    from coach.llm.llamacpp import _LOADED
-
-    _LOADED.clear()
     model = make_chat_model(Settings(llm_provider="llamacpp", llm_model=__file__))
     assert model is not None
     with pytest.raises(LLMError, match=r"pip install 'coach\[local\]'"):

@@ -1,8 +1,10 @@
-"""The real bundled SmolLM2: in this process through llama-cpp, and behind a real OpenAI-compatible server."""
+"""The real bundled SmolLM2: in the coach's own model process, and behind a real OpenAI-compatible server."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +20,7 @@ from coach.engine.engine import Engine
 from coach.engine.flows import get_flow
 from coach.engine.results import Prompt
 from coach.llm.ask import ask
+from coach.llm.llamacpp import LocalLlama, ModelProcess
 from coach.llm.voice import Voice
 from coach.services import Coach
 from coach.store import Store
@@ -26,9 +29,26 @@ from tests.test_cli import ok
 from tests.test_llm_providers import free_port
 from tests.test_retrieval import reflect
 
-pytest.importorskip("llama_cpp")
+pytest.importorskip("llama_cpp")  # on CI a skip fails the run (.ci/run)
 pytestmark = pytest.mark.slow
 TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def kill_mid_reply(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """SIGKILL the model process once it has sent its first token of the first reply; the pids killed."""
+    killed: list[int] = []
+    real = ModelProcess.stream
+
+    def stream(self: ModelProcess, request: dict, timeout: float) -> Iterator[str]:  # type: ignore[type-arg]
+        for token in real(self, request, timeout):
+            if not killed and self.pid is not None:
+                killed.append(self.pid)
+                os.kill(self.pid, signal.SIGKILL)
+            yield token
+
+    monkeypatch.setattr(ModelProcess, "stream", stream)
+    return killed
 
 
 def gibbs_step(store: Store, pid: int) -> tuple[Engine, Prompt]:
@@ -49,6 +69,25 @@ def test_the_bundled_model_loads_from_its_package_and_streams(store: Store, prof
     assert "".join(tokens).strip() == reply.raw
     assert reply.text.strip()
     assert any(t.role == "coach" and t.text == reply.text for t in store.sessions.turns(engine.session_id))
+    model = voice.model
+    assert isinstance(model, LocalLlama) and model.process.pid not in (None, os.getpid())
+
+
+def test_a_model_process_killed_mid_reply_falls_back_and_restarts(
+    store: Store, profile_id: int, kill_mid_reply: list[int]
+) -> None:
+    voice = Voice.from_settings(Settings(llm_provider="llamacpp"), max_tokens=48)
+    assert voice is not None
+    engine, prompt = gibbs_step(store, profile_id)
+    reply = voice.speak(engine, prompt)
+    assert kill_mid_reply and reply.fallback and reply.text == prompt.text
+    assert "the local model process ended by SIGKILL" in reply.notice and "\n" not in reply.notice
+    turns = store.sessions.turns(engine.session_id)
+    assert any(t.role == "user" and t.text.startswith("I froze when the client") for t in turns)
+    again = voice.speak(engine, engine.answer("Anxious, then annoyed with myself."))
+    model = voice.model
+    assert isinstance(model, LocalLlama)
+    assert not again.fallback and again.text.strip() and model.process.pid not in (None, kill_mid_reply[0])
 
 
 def test_coach_reflect_with_llamacpp_streams_and_saves(
@@ -76,11 +115,41 @@ def test_coach_reflect_with_llamacpp_streams_and_saves(
         str(answers),
     )
     assert "In short:" in out and "Send notes" in out
-    assert "── what will be sent to the model in this process ──" in out and "[system]" in out
+    assert "── what will be sent to the local model process ──" in out and "[system]" in out
     data = json.loads(
         ok(capsys, "reflect", "--flow", "free", "--llm", "llamacpp", "--answers", str(answers), "--json")
     )
     assert data["voice"] and all(not v["fallback"] for v in data["voice"])
+
+
+def test_coach_reflect_carries_on_when_the_model_process_is_killed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    embedder,
+    home: Path,
+    kill_mid_reply: list[int],
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("coach.retrieval.index.Embedder", lambda *a, **k: embedder)
+    monkeypatch.setenv("COACH_LLM_MAX_TOKENS", "24")
+    ok(capsys, "profile", "add", "Ana")
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        "what: The retro ran long and [two] people left early.\nso_what: I packed the agenda too full.\n"
+        "now_what: Cut the agenda to three items by Friday\nmood: 3\n",
+        encoding="utf-8",
+    )
+    out = ok(capsys, "reflect", "--flow", "what-so-what", "--llm", "llamacpp", "--answers", str(answers))
+    assert kill_mid_reply
+    assert "The model is unavailable (the local model process ended by SIGKILL" in out.replace("\n", " ")
+    with Store.open(home) as store:
+        session = store.sessions.list(store.profiles.list()[0].id or 0)[0]
+        said = [t.text for t in store.sessions.turns(session.id or 0) if t.role == "user"]
+    assert said[:3] == [
+        "The retro ran long and [two] people left early.",
+        "I packed the agenda too full.",
+        "Cut the agenda to three items by Friday",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +258,33 @@ async def test_the_app_streams_from_the_bundled_model(coach: Coach) -> None:
             t.role == "coach" and t.text == said[-1]
             for t in coach.store.sessions.turns(screen.prompt.session_id)
         )
+
+
+async def test_the_app_carries_on_when_the_model_process_is_killed(
+    coach: Coach, kill_mid_reply: list[int]
+) -> None:
+    from tui.app import CoachApp
+    from tui.conversation import ConversationScreen
+    from tui.widgets import Bubble
+
+    coach.store.profiles.add("Ana")
+    coach.settings = coach.settings.model_copy(update={"llm_provider": "llamacpp", "llm_max_tokens": 32})
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert kill_mid_reply and isinstance(screen, ConversationScreen) and app.is_running
+        said = [b.plain for b in screen.query(Bubble) if b.who == "coach"]
+        assert said[-1] == screen.prompt.text  # the guided coach asked the step itself
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "the local model process ended by SIGKILL" in shown
+        await pilot.press(*"It went better than I feared.")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        turns = coach.store.sessions.turns(screen.prompt.session_id)
+        assert any(t.role == "user" and t.text == "It went better than I feared." for t in turns)
+        said = [b.plain for b in screen.query(Bubble) if b.who == "coach"]
+        assert said[-1].strip() and said[-1] != "…"  # the next reply comes from a fresh model process

@@ -247,6 +247,9 @@ def run(profile_name: str | None = None) -> int:
         # Quitting while the model still loads: waiting for that thread would leave a blank terminal for
         # seconds. Every write is a SQLite transaction and the index is rebuildable, and the kernel frees
         # the lock, so the process can end now.
+        local_model = sys.modules.get("coach.llm.llamacpp")
+        if local_model is not None:
+            local_model.stop_all()  # atexit does not run under os._exit
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

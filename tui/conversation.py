@@ -140,7 +140,7 @@ class ConversationScreen(CoachScreen):
     def _render_context(self) -> None:
         from coach.llm.providers import endpoint
 
-        where = endpoint(self.coach_app.coach.settings) or "the model in this process"
+        where = endpoint(self.coach_app.coach.settings) or "the local model process"
         self.query_one("#side-body", Static).update(context_text(self.sent, where))
 
     def action_context(self) -> None:

@@ -55,7 +55,7 @@ def _preview(messages: list[BaseMessage], voice: Voice, interactive: bool) -> bo
     """Print exactly what will be sent; before a remote call, ask (interactive runs only)."""
     from coach.llm.providers import endpoint
 
-    where = endpoint(voice.settings) or "the model in this process"
+    where = endpoint(voice.settings) or "the local model process"
     console.print(f"── what will be sent to {where} ──", style="magenta", markup=False, soft_wrap=True)
     for message in messages:
         console.print(f"[{message.type}]", style="bold magenta", markup=False, soft_wrap=True)

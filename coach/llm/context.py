@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from coach.errors import LLMError
 from coach.paths import bundled_dir
 
 Counter = Callable[[str], int]
@@ -64,8 +65,16 @@ def counter_for(model: Any) -> Counter:
     from coach.llm.llamacpp import LocalLlama
 
     if isinstance(model, LocalLlama):
-        return model.get_num_tokens
+        return partial(_local_count, model)
     return approx_tokens
+
+
+def _local_count(model: Any, text: str) -> int:
+    """The model process counts; if it cannot (not started, crashed), the estimate keeps the budget safe."""
+    try:
+        return int(model.get_num_tokens(text))
+    except LLMError:
+        return approx_tokens(text)
 
 
 def render_sources(sources: list[Source]) -> str:

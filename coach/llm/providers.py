@@ -38,7 +38,7 @@ def is_local_url(url: str | None) -> bool:
 
 
 def endpoint(settings: Settings) -> str | None:
-    """Where the provider's requests go: a URL, or None when the model runs in this process."""
+    """Where the provider's requests go: a URL, or None when the model runs in a local child process."""
     if settings.llm_provider == "ollama":
         return settings.llm_base_url or OLLAMA_URL
     if settings.llm_provider == "openai":
@@ -61,7 +61,8 @@ def provider_summary(settings: Settings) -> str:
     if p == "none":
         return "guided engine (no language model)"
     if p == "llamacpp":
-        return f"llamacpp, {settings.llm_model or 'bundled SmolLM2-135M-Instruct'} (in this process)"
+        model = settings.llm_model or "bundled SmolLM2-135M-Instruct"
+        return f"llamacpp, {model} (its own process on this machine)"
     where = "on this machine" if not is_remote(settings) else "REMOTE"
     return f"{p}, model {settings.llm_model or '(default)'} at {endpoint(settings)} ({where})"
 

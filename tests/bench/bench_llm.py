@@ -1,10 +1,12 @@
 """LLM benchmark: time to first token and tokens/s through the coach, against a bare llama-cpp call.
 
-Both arms use the same loaded GGUF (the bundled SmolLM2), the same messages (the ones the coach builds
-for a Gibbs step with a tip and a recall) and the same limits. llama.cpp reuses a matching prompt prefix
-between calls, so the model is reset before every run of either arm; runs alternate, medians are reported.
-The coach's overhead is everything between "answer given" and the first token that the bare call does
-not do: building and budgeting the messages, LangChain's streaming, and saving the turn.
+Both arms load the same GGUF (the bundled SmolLM2) with the same settings, and get the same messages (the
+ones the coach builds for a Gibbs step with a tip and a recall) and the same limits. The coach runs the
+model in its own process; the bare arm calls llama-cpp-python in this one. Only one arm works at a time.
+llama.cpp reuses a matching prompt prefix between calls, so both models are reset before every run; runs
+alternate, medians are reported. The coach's overhead is everything between "answer given" and the first
+token that the bare call does not do: building and budgeting the messages (counted by the model process),
+the pipe to the model process, LangChain's streaming, and saving the turn.
 """
 
 from __future__ import annotations
@@ -58,17 +60,27 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="coach-bench-llm-"))
     store = Store.open(home)
     pid = store.profiles.add("Bench").id or 0
+    from llama_cpp import Llama
+
+    from coach.bundled import chat_model_file
+    from coach.llm.llamacpp import THREADS, LocalLlama
+
     started = time.perf_counter()
     voice = Voice.from_settings(Settings(llm_provider="llamacpp"), max_tokens=args.max_tokens)
-    assert voice is not None
-    llama = voice.model.llama  # type: ignore[attr-defined]
+    assert voice is not None and isinstance(voice.model, LocalLlama)
+    model = voice.model
+    model.reset()  # starts the model process and waits for it to load
     load_s = time.perf_counter() - started
+    llama = Llama(
+        model_path=str(chat_model_file()), n_ctx=model.n_ctx, n_threads=THREADS, seed=7, verbose=False
+    )
     retriever = FixedRetriever(recall_text="On 7 Nov you wrote: I froze when asked for a quote.")
     ours_first, ours_rate, bare_first, bare_rate = [], [], [], []
     for run in range(2 * args.runs):
         engine, _ = Engine.start(store, get_flow("gibbs"), pid, retriever, today=date(2026, 11, 21))
         prompt = engine.answer("I froze when the client asked for a quote, then undercharged the job.")
         llama.reset()
+        model.reset()
         if run % 2 == (run // 2) % 2:  # arms alternate, and so does which one goes first
             messages, _ = voice.stage_messages(engine, prompt)
             as_dicts = [{"role": {"human": "user"}.get(m.type, m.type), "content": m.text} for m in messages]
@@ -88,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     of, bf = statistics.median(ours_first), statistics.median(bare_first)
     overhead = (of - bf) / bf
     rows = [
-        Row("model load (bundled SmolLM2-135M)", f"{load_s:.2f} s"),
+        Row("model process start and load (SmolLM2-135M)", f"{load_s:.2f} s"),
         Row("time to first token, median", f"{of * 1000:.0f} ms", f"{bf * 1000:.0f} ms", f"{of / bf:.2f}"),
         Row(
             "coach overhead / bare first token",
