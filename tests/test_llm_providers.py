@@ -96,3 +96,18 @@ def test_connection_test_to_a_dead_server_fails_fast_with_one_line() -> None:
         check_connection(settings, timeout=5)
     assert time.perf_counter() - started < 5
     assert "cannot be reached" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_file_that_is_not_a_model_fails_once_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("llama_cpp")
+    bad = tmp_path / "notes.gguf"
+    bad.write_bytes(b"this is not a GGUF file" * 100)
+    model = make_chat_model(Settings(llm_provider="llamacpp", llm_model=str(bad)))
+    assert model is not None
+    with pytest.raises(LLMError, match=r"^notes\.gguf could not be loaded: [^\n]+$"):
+        model.invoke("hi")
+    process = model.process  # type: ignore[attr-defined]
+    starts = process.starts
+    with pytest.raises(LLMError, match="could not be loaded"):
+        model.invoke("hi again")
+    assert process.starts == starts and process.pid is None  # the same file is not loaded twice
