@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
+from coach.dates import show_date
 from coach.models import Commitment
 from coach.streaks import utc
 from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, clip, problem
@@ -71,7 +72,7 @@ class CommitmentsScreen(BrowseScreen):
             overdue = c.status == "open" and c.due is not None and c.due < today
             due = Text("—", style="dim")
             if c.due:
-                due = Text(f"{c.due:%a %d %b}", style="bold red" if overdue else "")
+                due = Text(show_date(c.due, today, weekday=True), style="bold red" if overdue else "")
             table.add_row(
                 Text("●" if overdue else MARK[c.status], style="red" if overdue else STATUS_STYLE[c.status]),
                 Text(clip(c.text, 48)),

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from coach.dates import parse_date
+from coach.dates import parse_date, show_date
 from coach.models import Commitment, Goal, Milestone
 from tui.browse import INPUT_ERRORS, MARK, BrowseScreen, Form, clip, problem
 from tui.charts import meter
@@ -137,7 +137,7 @@ class GoalsScreen(BrowseScreen):
             milestones.add_row(
                 Text("✓" if ms.done else "○", style="green" if ms.done else "dim"),
                 Text(ms.title, style="dim strike" if ms.done else ""),
-                Text(f"{ms.due:%d %b}" if ms.due else ""),
+                Text(show_date(ms.due, self.today()) if ms.due else ""),
                 key=str(ms.id),
             )
         milestones.move_cursor(row=keep_row)
@@ -147,7 +147,7 @@ class GoalsScreen(BrowseScreen):
             text.append(f"\n{MARK.get(c.status, '·')} ", style="green" if c.status == "done" else "")
             text.append(c.text)
             if c.due:
-                text.append(f"  due {c.due:%d %b}", style="dim")
+                text.append(f"  due {show_date(c.due, self.today())}", style="dim")
         if not linked:
             text.append("\nnone linked yet", style="dim")
         self.query_one("#goal-commitments", Static).update(text)

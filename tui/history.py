@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from coach.dates import show_date
 from coach.models import SESSION_KINDS, Session
 from coach.retrieval.lexical import STOP_WORDS
 from coach.retrieval.search import Hit
@@ -124,7 +125,7 @@ class HistoryScreen(BrowseScreen):
     def open_session(self, session_id: int) -> None:
         """The whole session: what it was, its summary as Markdown, then every turn as plain text."""
         s = self.coach_app.coach.store.sessions.get(session_id, self.profile_id)
-        head = Text(f"{day_of(s.started_at):%A %d %B %Y}", style="bold")
+        head = Text(show_date(day_of(s.started_at), long=True), style="bold")
         head.append(f"  {s.kind}" + (f" · {s.framework}" if s.framework else ""), style="dim")
         if s.mood:
             head.append(f"  mood {s.mood}/5", style="dim")

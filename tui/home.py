@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
+from coach.dates import show_date
 from coach.errors import CoachError
 from coach.store.summary import HomeSummary, home_summary
 from tui.base import CoachScreen
@@ -115,7 +116,7 @@ class HomeScreen(CoachScreen):
         who.append(f"reflection streak: {summary.streak_days} day(s)   ")
         if summary.next_meeting:
             group, day = summary.next_meeting
-            who.append(f"next meeting: {group}, {day:%a %d %b}")
+            who.append(f"next meeting: {group}, {show_date(day, weekday=True)}")
         who.append("\n")
         who.append_text(mood_line(summary.moods))
         return who
@@ -129,7 +130,8 @@ class HomeScreen(CoachScreen):
             text.append("\nNo goals yet: press g to set one.", style="dim")
         for goal in summary.goals:
             title = Text(goal.title)
-            title.append(f"  {goal.status}" + (f", due {goal.due:%d %b}" if goal.due else ""), style="dim")
+            due = f", due {show_date(goal.due)}" if goal.due else ""
+            title.append(f"  {goal.status}{due}", style="dim")
             title.truncate(TITLE_CELLS, overflow="ellipsis", pad=True)  # by cells: emoji and CJK too
             text.append("\n")
             text.append_text(title)
@@ -150,7 +152,7 @@ class HomeScreen(CoachScreen):
             text.append(c.text)
             if c.due:
                 text.append(
-                    f"  {'overdue, ' if overdue else ''}due {c.due:%a %d %b}",
+                    f"  {'overdue, ' if overdue else ''}due {show_date(c.due, today, weekday=True)}",
                     style="red" if overdue else "dim",
                 )
         hidden = summary.open_count - len(summary.open_commitments)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from coach.dates import show_date
 from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, insights
 from coach.streaks import day_of
 from tui.browse import BrowseScreen, clip
@@ -39,7 +40,7 @@ def follow_chart(rows: list[FollowThrough], overall: FollowThrough) -> Text:
     return text
 
 
-def mood_chart(points: list[MoodPoint]) -> Text:
+def mood_chart(points: list[MoodPoint], today: date | None = None) -> Text:
     """Mood 1–5 up the side, the last sessions along the bottom, the first and last dates under the axis."""
     if not points:
         return Text("No mood logged yet: the reflection flows ask for one at the end.", style="dim")
@@ -52,7 +53,7 @@ def mood_chart(points: list[MoodPoint]) -> Text:
         text.append("\n")
     width = 2 * len(shown)
     text.append("  └" + "─" * width + "\n", style="dim")
-    first, last = f"{shown[0].date:%d %b}", f"{shown[-1].date:%d %b}"
+    first, last = show_date(shown[0].date, today), show_date(shown[-1].date, today)
     # the dates may run past a short chart rather than be dropped
     axis = first if len(shown) == 1 else first.ljust(max(width - len(last), len(first) + 2)) + last
     text.append("   " + axis, style="dim")
@@ -86,7 +87,9 @@ def streak_chart(streaks: Streaks, days: set[date], today: date) -> Text:
     for n in range(STRIP_DAYS):
         day = start + timedelta(days=n)
         text.append("■" if day in days else "·", style="green" if day in days else "dim")
-    text.append("\n" + f"{start:%d %b}".ljust(STRIP_DAYS - 6) + f"{today:%d %b}", style="dim")
+    # the end date flush under the last day, whatever the lengths (a start in last year has its year)
+    first, last = show_date(start, today), show_date(today, today)
+    text.append("\n" + first.ljust(STRIP_DAYS - len(last)) + last, style="dim")
     if streaks.last_reflection:
         text.append(f"\nLast reflection: {streaks.last_reflection:%a %d %b %Y}", style="dim")
     return text
@@ -145,7 +148,7 @@ class InsightsScreen(BrowseScreen):
         reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id, "reflection")}
         ft = stats.follow_through
         self.query_one("#insight-follow", Static).update(follow_chart(ft.by_goal, ft.overall))
-        mood = mood_chart(stats.mood.points)
+        mood = mood_chart(stats.mood.points, today)
         if stats.mood.points:
             mood.append("\n").append_text(mood_summary(stats))
         self.query_one("#insight-mood", Static).update(mood)

@@ -12,8 +12,10 @@ import yaml
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
 from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
+from coach.dates import show_date
 from coach.engine.flows import Flow, get_flow, load_flows
 from coach.errors import InputError
+from coach.streaks import utc
 
 if TYPE_CHECKING:
     from coach.engine.engine import Engine
@@ -196,7 +198,9 @@ def run_flow(
 
 
 def _ask_resume(started: Any) -> bool:
-    reply = input(f"You have an unfinished session from {started:%d %b %H:%M}. Resume it? [Y/n] ")
+    local = utc(started).astimezone()  # stored in UTC; the person reads their own clock
+    when = f"{show_date(local.date(), weekday=True)} {local:%H:%M}"
+    reply = input(f"You have an unfinished session from {when}. Resume it? [Y/n] ")
     return reply.strip().lower() in ("", "y", "yes")
 
 
