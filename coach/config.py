@@ -18,6 +18,8 @@ from coach.errors import ConfigError
 from coach.paths import data_home, ensure_home, write_private
 
 Provider = Literal["none", "llamacpp", "ollama", "openai"]
+# The regions in prompts/safety/resources.yaml (tests/test_safety.py keeps the two lists equal).
+SafetyRegion = Literal["international", "us", "uk", "ie"]
 
 
 class Settings(BaseSettings):
@@ -59,6 +61,9 @@ class Settings(BaseSettings):
 
     embedding_model: str = "all-MiniLM-L6-v2"
     """Sentence-transformers model used for the retrieval index (bundled, never downloaded)."""
+
+    safety_region: SafetyRegion = "international"
+    """Where the crisis message points for help: international (findahelpline.com), us, uk or ie."""
 
     @classmethod
     def settings_customise_sources(
