@@ -50,6 +50,11 @@ MUST_TRIGGER: list[tuple[str, str]] = [
     ("Dont want to be here, thinking about sewerslide", "suicide"),
     ("I dont think I can stop myself from killing myself", "suicide"),
     ("I looked up painless ways to die", "suicide"),
+    ("I'm thinking about taking my life", "suicide"),
+    ("i want to end myself", "suicide"),
+    ("I've been having thoughts of ending it", "suicide"),
+    ("I hope I die in my sleep", "suicide"),
+    ("I'd rather be dead than keep living like this", "suicide"),
     # self-harm
     ("I've been cutting myself again", "self_harm"),
     ("I want to hurt myself", "self_harm"),
@@ -87,6 +92,10 @@ MUST_TRIGGER: list[tuple[str, str]] = [
     ("The team meeting went fine. But at night I don't want to wake up tomorrow.", "not_exist"),
     ("My sister says she doesn't want to be alive anymore", "not_exist"),
     ("they would all be better off if i wasnt here", "not_exist"),
+    ("It would be easier if I just didn't exist", "not_exist"),
+    ("I don't deserve to live", "not_exist"),
+    ("Everyone hates me and I wish I was gone", "not_exist"),
+    ("If I died tomorrow no one would care", "not_exist"),
     # harm to others
     ("I want to kill him", "harm_others"),
     ("I'm going to hurt my boss", "harm_others"),
@@ -110,6 +119,10 @@ MUST_TRIGGER: list[tuple[str, str]] = [
     ("My partner won't let me see my friends or have my own money", "abuse"),
     ("I was abused as a child", "abuse"),
     ("he choked me during the argument", "abuse"),
+    ("My mom's boyfriend hits her", "abuse"),
+    ("He slapped her in front of everyone", "abuse"),
+    ("my partner pushes me around and hits me", "abuse"),
+    ("He grabbed me by the throat", "abuse"),
     # immediate danger
     ("I took a whole bottle of pills", "immediate_danger"),
     ("I just took an overdose", "immediate_danger"),
@@ -124,6 +137,10 @@ MUST_TRIGGER: list[tuple[str, str]] = [
     ("He is hitting me right now", "immediate_danger"),
     ("My friend overdosed on painkillers", "immediate_danger"),
     ("I cut myself too deep and the bleeding won't stop", "immediate_danger"),
+    ("I'm going to drive my car into a tree", "immediate_danger"),
+    ("I'm scared for my life", "immediate_danger"),
+    ("I took like 20 tylenol", "immediate_danger"),
+    ("He's outside with a knife", "immediate_danger"),
 ]
 
 # Texts that must not trigger. Borderline choices, decided on purpose:
@@ -238,6 +255,26 @@ MUST_NOT_TRIGGER: list[str] = [
     "My self-esteem took a hit",
     "My suede shoes got wet",
     "I'm going to succeed at this",
+    "You don't deserve to live like this",
+    "My baby kicks me all night",
+    "If I disappeared for a week nobody would notice",
+    "I wish I was gone on holiday already",
+    "I'd be better off gone from this team",
+    "I took the pressure off myself this week",
+    "My grandfather died last year and I miss him",
+    "She died of cancer in March",
+    "I see a therapist on Tuesdays",
+    "I'm drowning in emails",
+    "I feel dead inside after that week",
+    "I hurt my back lifting boxes",
+    "He attacked my idea in the meeting",
+    "I'm going to attack the backlog",
+    "I swallowed my pride",
+    "I took a bunch of notes",
+    "I'm going to disappear for good from Twitter",
+    "Self-harm awareness posters were up in the office",
+    "My daughter fell and hit her head on the table",
+    "She kicked her shoes off and laughed",
 ]
 
 
