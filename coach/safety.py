@@ -19,8 +19,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from coach.paths import bundled_dir
 from coach.safety_text import SafetyDataError, compile_patterns, normalise
 
-__all__ = ["SafetyDataError", "SafetyHit", "choices", "crisis_message", "load_safety", "mood_checkin"]
-__all__ += ["next_start_checkin", "normalise", "regions", "screen"]
+__all__ = [
+    "SafetyDataError",
+    "SafetyHit",
+    "choices",
+    "crisis_message",
+    "load_safety",
+    "mood_checkin",
+    "next_start_checkin",
+    "normalise",
+    "regions",
+    "screen",
+]
 
 DEFAULT_REGION = "international"
 MESSAGE_FIELDS = {"region", "crisis_line", "emergency"}
