@@ -45,7 +45,7 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
                 "review": "",
                 "review_card": "",
                 "checks": "",
-                "questions": "",
+                "question_bank": "",
                 "meeting_date": "",
             }
         )
@@ -66,12 +66,12 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
             "job",
         ),
         (
-            "id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\n"
+            "id: bad\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: '{a}'\n"
             "stages: [{id: a, title: A, ask: q, checks: [{check: psychic, label: l, ask: q}]}]",
             "unknown check 'psychic'",
         ),
         (
-            "id: other\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: s\n"
+            "id: other\ntitle: t\njob: goal\ndescription: d\nrecall: r\nsummary: '{a}'\n"
             "stages: [{id: a, title: A, ask: q}]",
             "must match the file name",
         ),

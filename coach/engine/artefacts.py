@@ -34,8 +34,11 @@ def _fields(engine: Engine) -> _Fields:
     fields["milestones"] = _bullets(
         [f"{m.text} (by {m.due:%d %b})" if m.due else m.text for m in engine.milestones]
     )
-    fields["mood"] = f"{engine.mood}/5" if engine.mood else _EMPTY
-    fields["tags"] = ", ".join(engine.tags) if engine.tags else _EMPTY
+    for stage in engine.flow.stages:  # structured answers are shown formatted, under the stage's own id
+        if stage.type == "mood":
+            fields[stage.id] = f"{engine.mood}/5" if engine.mood else _EMPTY
+        elif stage.type == "tags":
+            fields[stage.id] = ", ".join(engine.tags) if engine.tags else _EMPTY
     marks = {"done": "✅ done", "partial": "🟡 partial", "missed": "❌ missed"}
     fields["review"] = _bullets(
         [
@@ -51,7 +54,7 @@ def _fields(engine: Engine) -> _Fields:
     fields["checks"] = _bullets(
         [f"✓ {r.label}" if r.ok else f"⚠ {r.label}: {r.message}. Try: {r.suggestion}" for r in results]
     )
-    fields["questions"] = _bullets(choose_questions(engine))
+    fields["question_bank"] = _bullets(choose_questions(engine))
     for key, value in engine.dates.items():
         fields[key] = f"{value:%A %d %B %Y}"
     return fields

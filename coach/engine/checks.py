@@ -290,7 +290,8 @@ def activity_not_outcome(text: str, _: int) -> Finding:
 
 
 def vague_ask(text: str, _: int) -> Finding:
-    if len(_words(text)) >= 6 and ("?" in text or _has(text, _ASK_MARKERS)):
+    # a question, a named kind of help, or a quantity ("three names of ...") makes an ask answerable
+    if len(_words(text)) >= 6 and ("?" in text or _has(text, _ASK_MARKERS) or no_number(text, 0) is None):
         return None
     return "the ask is not specific yet", "e.g. 'Who can introduce me to a buyer at a mid-size bank?'"
 

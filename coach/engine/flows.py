@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,23 @@ from coach.paths import bundled_dir
 
 Job = Literal["goal", "reflection", "meeting-prep", "mentor-feedback"]
 StageType = Literal["text", "mood", "date", "tags", "commitments", "review", "milestones", "confirm", "link"]
+
+
+# Fields every template may use, computed from the conversation rather than typed by the person.
+GLOBAL_FIELDS = {"title", "date", "checks", "question_bank"}
+# Fields a stage of some types fills instead of its own id (the commitments confirmed, with dates).
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "commitments": ("commitments",),
+    "milestones": ("milestones",),
+    "review": ("review", "review_card"),
+}
+# Derived from a private stage but safe to share: the statuses alone, never what got in the way.
+SHARE_SAFE = {"review_card"}
+
+
+def placeholders(template: str) -> set[str]:
+    """The {names} a template uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 class FlowError(CoachError):
@@ -73,6 +91,39 @@ class Flow(BaseModel):
             raise ValueError("stage ids must be unique")
         if not ids:
             raise ValueError("a flow needs at least one stage")
+        return self
+
+    def answer_field(self, stage: Stage) -> str:
+        """The template field that shows this stage's answer."""
+        return TYPE_FIELDS.get(stage.type, (stage.id,))[0]
+
+    @model_validator(mode="after")
+    def _templates_declare_their_fields(self) -> Flow:
+        """Every answer has a place in the summary, no computed field hides one, the card stays shareable."""
+        provided = {name for s in self.stages for name in TYPE_FIELDS.get(s.type, ())}
+        clash = sorted(
+            s.id
+            for s in self.stages
+            if s.id in GLOBAL_FIELDS or (s.id in provided and s.type not in TYPE_FIELDS)
+        )
+        if clash:
+            raise ValueError(f"stage id(s) {clash} clash with computed fields; rename the stage")
+        known = {s.id for s in self.stages} | GLOBAL_FIELDS | provided
+        for name, template in (("summary", self.summary), ("card", self.card or "")):
+            unknown = sorted(placeholders(template) - known)
+            if unknown:
+                raise ValueError(f"{name} uses unknown field(s) {unknown}; known: {sorted(known)}")
+        missing = sorted(
+            self.answer_field(s)
+            for s in self.stages
+            if self.answer_field(s) not in placeholders(self.summary)
+        )
+        if missing:
+            raise ValueError(f"summary leaves out the answer field(s) {missing}")
+        private = {name for s in self.stages if s.private for name in (s.id, *TYPE_FIELDS.get(s.type, ()))}
+        leaked = sorted(placeholders(self.card or "") & (private - SHARE_SAFE))
+        if leaked:
+            raise ValueError(f"card shows private field(s) {leaked}")
         return self
 
     def stage(self, stage_id: str) -> Stage:
