@@ -266,6 +266,8 @@ def themes(store: Store, sessions: list[Session]) -> list[Theme]:
     """
     seen: dict[str, list[Session]] = {}
     for s in sorted(sessions, key=lambda s: (utc(s.started_at), s.id or 0)):
+        if s.safety:  # what was written on a very hard day is never turned into a theme
+            continue
         texts = [t.text for t in store.sessions.turns(s.id or 0) if t.role == "user"] or [s.summary or ""]
         for term in terms("\n".join(texts)):
             seen.setdefault(term, []).append(s)

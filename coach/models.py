@@ -129,6 +129,9 @@ class Session(Record):
     summary: str | None = None
     goal_id: int | None = None
     meeting_id: int | None = None
+    safety: str | None = None
+    """Set when the safety gate stopped the flow: the category it saw. Such a session is never indexed,
+    recalled, counted as a theme or sent to a model."""
     turns: list[Turn] = Field(default_factory=list)
 
     @field_validator("summary")

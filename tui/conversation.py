@@ -71,10 +71,11 @@ class ConversationScreen(CoachScreen):
         profile = coach.profile(self.coach_app.profile_name)
         retriever = self.coach_app.retriever()
         pending = Engine.unfinished(coach.store, profile.id or 0, self.flow.id)
+        region = coach.settings.safety_region
         if pending:
-            engine, prompt = Engine.resume(coach.store, self.flow, pending.id or 0, retriever)
+            engine, prompt = Engine.resume(coach.store, self.flow, pending.id or 0, retriever, region=region)
         else:
-            engine, prompt = Engine.start(coach.store, self.flow, profile.id or 0, retriever)
+            engine, prompt = Engine.start(coach.store, self.flow, profile.id or 0, retriever, region=region)
         self.app.call_from_thread(self._started, engine, prompt)
         self._speak(prompt)
 
@@ -96,7 +97,8 @@ class ConversationScreen(CoachScreen):
         """Show the step; with a model configured, stream its wording (or the summary) into a bubble."""
         voice = self.coach_app.voice()
         engine = self.engine
-        if voice is None or engine is None or (prompt.done and prompt.artefact is None):
+        gated = prompt.kind in ("safety", "paused") or (engine is not None and engine.crisis is not None)
+        if voice is None or engine is None or gated or (prompt.done and prompt.artefact is None):
             self.app.call_from_thread(self._show, prompt)
             return
         voice.before_send = self._before_send
@@ -165,6 +167,11 @@ class ConversationScreen(CoachScreen):
             return
         if not voiced:
             self._log("coach", prompt.text, note=prompt.notice)
+        if prompt.kind == "paused":
+            self.query_one(Composer).disabled = True
+            self.notify(
+                "Paused. Esc leaves; the conversation picks up here next time.", title=self.flow.title
+            )
         self._side(prompt)
 
     def _side(self, prompt: Prompt, reply: Reply | None = None) -> None:

@@ -116,6 +116,8 @@ def _drive_from_file(
     replies: list[Reply] | None = None,
 ) -> Prompt:
     while not prompt.done:
+        if prompt.kind == "safety":  # a script cannot answer this: the routine flow stops here
+            return prompt
         if voice is not None:
             if not quiet:
                 _show(prompt, voice, engine)
@@ -134,7 +136,7 @@ def _drive_from_file(
 
 
 def _drive_interactive(engine: Engine, prompt: Prompt, flow: Flow, voice: Voice | None = None) -> Prompt:
-    while not prompt.done:
+    while not prompt.done and prompt.kind != "paused":
         _show(prompt, voice, engine)
         text = _read(prompt, flow)
         command = text.strip().lower()
@@ -175,17 +177,18 @@ def run_flow(
         voice = open_voice(settings_for(coach.settings, llm), show_context, interactive)
         replies: list[Reply] = []
         pid = profile.id or 0
+        region = coach.settings.safety_region
         pending = Engine.unfinished(coach.store, pid, flow.id)
         if pending and (resume or (resume is None and interactive and _ask_resume(pending.started_at))):
-            engine, prompt = Engine.resume(coach.store, flow, pending.id or 0, retriever)
+            engine, prompt = Engine.resume(coach.store, flow, pending.id or 0, retriever, region=region)
         else:
-            engine, prompt = Engine.start(coach.store, flow, pid, retriever)
+            engine, prompt = Engine.start(coach.store, flow, pid, retriever, region=region)
         try:
             if answers is not None:
                 prompt = _drive_from_file(engine, prompt, answers, voice, json_out, replies)
             else:
                 prompt = _drive_interactive(engine, prompt, flow, voice)
-            if voice is not None and prompt.artefact is not None:
+            if voice is not None and prompt.artefact is not None and engine.crisis is None:
                 replies.append(narrate(voice, engine, prompt.artefact, quiet=json_out))
         except (KeyboardInterrupt, EOFError):
             console.print(
@@ -194,7 +197,25 @@ def run_flow(
                 markup=False,
             )
             raise typer.Exit(130) from None
+    if prompt.kind in ("safety", "paused"):
+        _stopped(prompt, json_out, interactive)
+        return
     _emit(prompt, json_out, out, replies)
+
+
+def _stopped(prompt: Prompt, json_out: bool, shown: bool) -> None:
+    """The safety gate stopped the flow: its message, and where the session stands; no artefact yet."""
+    if json_out:
+        emit_json({"session_id": prompt.session_id, "stopped": prompt.kind, "message": prompt.text})
+        return
+    if not shown or prompt.kind == "paused":
+        console.print(prompt.text, style="bold", markup=False)
+    if prompt.kind == "safety":
+        console.print(
+            "\nThe session is saved as it stands. Run the same command again when you want to go on.",
+            style="dim",
+            markup=False,
+        )
 
 
 def _ask_resume(started: Any) -> bool:

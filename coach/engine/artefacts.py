@@ -80,6 +80,9 @@ def finish(engine: Engine) -> Artefact:
     store, flow, pid, sid = engine.store, engine.flow, engine.profile_id, engine.session_id
     fields = _fields(engine)
     markdown = flow.summary.format_map(fields).strip() + "\n"
+    if engine.kept:  # written under the safety gate outside a text stage: theirs, kept word for word
+        kept = "\n\n".join(f"**{title}:** {text}" for title, text in engine.kept)
+        markdown += f"\n## Also in your words\n\n{kept}\n"
     card = flow.card.format_map(fields).strip() + "\n" if flow.card else None
     stored: dict[str, list[int]] = {}
     goal_id = engine.links.get("goal")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from coach import dates
+from coach import dates, safety
 from coach.engine import answers as parse
 from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
@@ -18,8 +18,10 @@ from coach.errors import InputError
 from coach.models import Session, Turn
 from coach.store import Store
 
-Awaiting = Literal["main", "followup", "due", "confirm"]
+Awaiting = Literal["main", "followup", "due", "confirm", "safety"]
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
+PAUSE_WORDS = {"pause", "pause here", "stop", "stop here", "later", "p", "1"}
+GO_ON_WORDS = {"go on", "go on writing", "continue", "carry on", "keep going", "g", "2", "yes", "ok", "okay"}
 
 
 class Engine:
@@ -33,8 +35,10 @@ class Engine:
         session_id: int,
         retriever: Retriever | None = None,
         today: date | None = None,
+        region: str | None = None,
     ) -> None:
         self.store, self.flow, self.profile_id, self.session_id = store, flow, profile_id, session_id
+        self.region = region or safety.DEFAULT_REGION
         self.retriever = retriever
         self.today = today or date.today()
         self.pos = 0
@@ -59,6 +63,16 @@ class Engine:
         self.recalls: list[Recall] = []
         self.artefact: Artefact | None = None
         self._tipped: set[str] = set()
+        # the safety gate: what it saw, where the flow stood, and what the person wrote under it
+        self.crisis: safety.SafetyHit | None = None
+        self.paused = False
+        self.shielded: set[str] = set()  # stage ids whose answer came under the gate: never tips or a model
+        self.kept: list[
+            tuple[str, str]
+        ] = []  # (stage title, text) written under the gate outside a text stage
+        self._before_crisis: Awaiting = "main"
+        self._gate_hint = False
+        self._mood_checked = False
         self._enter_stage()
 
     # --- construction -------------------------------------------------------------------------
@@ -70,9 +84,13 @@ class Engine:
         profile_id: int,
         retriever: Retriever | None = None,
         today: date | None = None,
+        region: str | None = None,
     ) -> tuple[Engine, Prompt]:
+        earlier = store.sessions.list(profile_id, limit=1)
         session = store.sessions.start(Session(profile_id=profile_id, kind=flow.job, framework=flow.id))
-        engine = cls(store, flow, profile_id, session.id or 0, retriever, today)
+        engine = cls(store, flow, profile_id, session.id or 0, retriever, today, region)
+        if earlier and earlier[0].safety:  # the last time was very hard: a gentle word before anything else
+            engine.notice = safety.next_start_checkin().strip()
         if retriever is not None:
             engine.recalls = engine._start_recalls()
         return engine, engine._prompt(first=True)
@@ -85,16 +103,21 @@ class Engine:
         session_id: int,
         retriever: Retriever | None = None,
         today: date | None = None,
+        region: str | None = None,
     ) -> tuple[Engine, Prompt]:
         """Rebuild the state by replaying the saved answers, then ask where the user left off."""
         session = store.sessions.get(session_id)
-        engine = cls(store, flow, session.profile_id, session_id, retriever, today)
+        engine = cls(store, flow, session.profile_id, session_id, retriever, today, region)
         for turn in session.turns:
             if turn.role == "user":
                 engine._consume(turn.text)
             elif turn.role == "system" and turn.text in CONTROL:
                 getattr(engine, f"_{CONTROL[turn.text]}")()
-        engine.notice = "Welcome back: picking up where you left off."
+        if engine.awaiting == "safety":  # they paused (or left) at the gate: coming back means going on
+            engine._go_on()
+            engine.notice = safety.next_start_checkin().strip()
+        else:
+            engine.notice = "Welcome back: picking up where you left off."
         return engine, engine._prompt()
 
     @staticmethod
@@ -106,7 +129,7 @@ class Engine:
 
     # --- the three things a user can do ---------------------------------------------------------
     def answer(self, text: str) -> Prompt:
-        if self.artefact is not None:
+        if self.artefact is not None or self.paused:
             return self._prompt()
         try:
             self.store.sessions.add_turn(self.session_id, Turn(role="user", stage=self.stage_id, text=text))
@@ -214,6 +237,14 @@ class Engine:
         if stage is None:
             return
         self.notice = ""
+        # the safety gate comes before every check, parse and model call
+        if self.awaiting == "safety":
+            self._at_the_gate(stage, text)
+            return
+        hit = safety.screen(text) if text.strip() else None
+        if hit is not None:
+            self._crisis(stage, text, hit)
+            return
         if not text.strip():
             if self.asked_empty or stage.optional:
                 self.notice = "Skipped." if not stage.optional else ""
@@ -256,6 +287,43 @@ class Engine:
         handler = getattr(self, f"_on_{stage.type}")
         handler(stage, text)
 
+    # --- the safety gate ---------------------------------------------------------------------------
+    def _crisis(self, stage: Stage, text: str, hit: safety.SafetyHit) -> None:
+        """Stop the routine flow. The words stay in the entry, never as a commitment, date, tag or goal."""
+        self.crisis = hit
+        self.shielded.add(stage.id)
+        if stage.type == "text" and self.awaiting in ("main", "followup"):
+            before = self.answers.get(stage.id, "") if self.awaiting == "followup" else ""
+            self.answers[stage.id] = f"{before}\n{text}".strip()
+        else:
+            self.kept.append((stage.title, text))
+        self._before_crisis = self.awaiting
+        self.awaiting = "safety"
+        self.pending = []
+        current = self.store.sessions.get(self.session_id, with_turns=False)
+        if current.safety is None:
+            self.store.sessions.edit(self.session_id, safety=hit.category)
+
+    def _at_the_gate(self, stage: Stage, text: str) -> None:
+        choice = " ".join(text.lower().strip(" .!").split())
+        if choice in PAUSE_WORDS:
+            self.paused = True
+        elif choice in GO_ON_WORDS:
+            self._go_on()
+        elif text.strip():  # more of their words: kept, and the two choices offered again
+            self.kept.append((stage.title, text))
+            self._gate_hint = safety.screen(text) is None
+
+    def _go_on(self) -> None:
+        """Back to the flow: a text stage's answer stands and the flow moves on; other stages ask again."""
+        self.paused = self._gate_hint = False
+        stage = self.stage
+        before, self.awaiting = self._before_crisis, "main"
+        if stage is not None and stage.type == "text" and before in ("main", "followup"):
+            self._advance()
+        elif before in ("due", "confirm"):
+            self.awaiting = before
+
     def _judge(self, stage: Stage) -> None:
         text = self.answers.get(stage.id, "")
         self.checks[stage.id] = [run_check(c.check, c.label, text, c.min_words) for c in stage.checks]
@@ -276,6 +344,9 @@ class Engine:
         self.mood = parse.mood(text)
         self.answers[stage.id] = str(self.mood)
         self._advance()
+        if self.mood == 1 and not self._mood_checked:  # once a session, brief and kind
+            self._mood_checked = True
+            self.notice = safety.mood_checkin(self.region).strip()
 
     def _on_tags(self, stage: Stage, text: str) -> None:
         self.tags = parse.tags(text)
@@ -339,6 +410,15 @@ class Engine:
 
     # --- prompts -------------------------------------------------------------------------------
     def _question(self, stage: Stage) -> tuple[PromptKind, str]:
+        if self.paused:
+            return "paused", (
+                "Paused. What you wrote is saved, and nothing else will be asked now. When you come back to "
+                "this conversation, it picks up gently from here."
+            )
+        if self.awaiting == "safety":
+            if self._gate_hint:
+                return "safety", "Say 'pause' to stop here for now, or 'go on' to keep writing."
+            return "safety", safety.crisis_message(self.region).strip()
         if self.awaiting == "followup":
             check = self.pending[0]
             result = next(r for r in self.checks.get(stage.id, []) if r.check == check.check)
@@ -423,11 +503,15 @@ class Engine:
         if self.retriever is None or not stage.retrieve or stage.id in self._tipped:
             return None
         self._tipped.add(stage.id)
-        context = " ".join(v for v in list(self.answers.values())[-1:])
+        context = " ".join(self._said()[-1:])
         tip = self.retriever.tip(f"{stage.retrieve} {context}".strip(), {t.citation for t in self.tips})
         if tip:
             self.tips.append(tip)
         return tip
+
+    def _said(self) -> list[str]:
+        """The answers that may shape tips and recalls: none written under the safety gate."""
+        return [v for k, v in self.answers.items() if k not in self.shielded]
 
     def _start_recalls(self) -> list[Recall]:
         recalls = []
@@ -455,7 +539,10 @@ class Engine:
     def _stage_recalls(self, stage: Stage, kind: str) -> list[Recall]:
         if self.retriever is None or kind != "question" or not self.answers or stage.type == "review":
             return []
-        last = list(self.answers.values())[-1]
+        said = self._said()
+        if not said:
+            return []
+        last = said[-1]
         shown = {r.source for r in self.recalls}
         found = [
             r

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from coach.engine.checks import CheckResult
 
-PromptKind = Literal["question", "followup", "retry", "confirm", "done"]
+PromptKind = Literal["question", "followup", "retry", "confirm", "done", "safety", "paused"]
 
 
 class Tip(BaseModel):

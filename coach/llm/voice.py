@@ -136,7 +136,11 @@ class Voice:
                 "Write one or two sentences that acknowledge what the person said. Do not ask a question: "
                 f"the app asks next, word for word: {prompt.text}"
             )
-        answers = [(engine.flow.stage(k).title, v) for k, v in engine.answers.items() if v.strip()]
+        answers = [
+            (engine.flow.stage(k).title, v)
+            for k, v in engine.answers.items()
+            if v.strip() and k not in engine.shielded  # words written under the safety gate never go
+        ]
         system = self._system(engine)
         fields: dict[str, Any] = {
             "stage_title": prompt.stage_title,
@@ -180,7 +184,13 @@ class Voice:
     # --- speaking ----------------------------------------------------------------------------------
     def speak(self, engine: Engine, prompt: Prompt, on_token: OnToken | None = None) -> Reply:
         """The model's wording of this step, streamed; on any failure, the engine's own question."""
-        if prompt.done or prompt.kind in ("confirm",) or engine.awaiting == "due":
+        # the safety gate's words are fixed: no model call on that turn, nor on a paused session
+        if (
+            prompt.done
+            or prompt.kind in ("confirm", "safety", "paused")
+            or engine.awaiting == "due"
+            or engine.crisis is not None
+        ):
             return Reply(text=prompt.text)
         messages, packed = self.stage_messages(engine, prompt)
         reply = self.run(messages, packed, prompt.text, on_token)
@@ -196,6 +206,8 @@ class Voice:
 
     def narrate(self, engine: Engine, artefact: Artefact, on_token: OnToken | None = None) -> Reply:
         """A short model-written narrative for the finished artefact, saved under "In short"."""
+        if engine.crisis is not None or engine.shielded:  # a session the gate stopped is never sent
+            return Reply(text="", fallback=True, notice="")
         messages, packed = self.narrate_messages(engine, artefact)
         reply = self.run(messages, packed, "", on_token)
         if reply.fallback or not reply.text:

@@ -48,7 +48,11 @@ def split_long(text: str, size: int = TURN_CHUNK_CHARS) -> list[str]:
 
 
 def session_chunks(session: Session) -> list[Chunk]:
-    """One chunk per answer the user gave (long ones split), plus the summary."""
+    """One chunk per answer the user gave (long ones split), plus the summary.
+
+    None for a session the safety gate stopped: it stays the person's, but is never recalled or searched."""
+    if session.safety:
+        return []
     day = session.started_at.date() if session.started_at else None
     label = _KIND_LABEL.get(session.kind, "Session")
     title = f"{label}, {day.day} {day:%b %Y}" if day else label
