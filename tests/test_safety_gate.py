@@ -90,7 +90,7 @@ def test_other_words_at_the_gate_are_kept_and_the_choice_offered_again(store: St
     engine, _ = start(store, profile_id, "free")
     engine.answer("My partner hits me when he drinks.")
     prompt = engine.answer("I don't know what to do.")
-    assert prompt.kind == "safety" and "'pause'" in prompt.text and "'go on'" in prompt.text
+    assert prompt.kind == "safety" and prompt.text.startswith("Type 'pause'")
     assert ("Entry", "I don't know what to do.") in engine.kept
 
 

@@ -13,6 +13,7 @@ from coach.engine import answers as parse
 from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
 from coach.engine.flows import Check, Flow, Stage
+from coach.engine.nonanswers import is_non_answer, scaffold_for
 from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Tip
 from coach.errors import InputError
 from coach.models import Session, Turn
@@ -21,6 +22,7 @@ from coach.store import Store
 Awaiting = Literal["main", "followup", "due", "confirm", "safety"]
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
 PAUSE_WORDS = {"pause", "pause here", "stop", "stop here", "later", "p", "1"}
+GATE_HINT = "Type 'pause' to stop here for now, or 'go on' to keep writing."
 GO_ON_WORDS = {"go on", "go on writing", "continue", "carry on", "keep going", "g", "2", "yes", "ok", "okay"}
 
 
@@ -73,6 +75,7 @@ class Engine:
         self._before_crisis: Awaiting = "main"
         self._gate_hint = False
         self._mood_checked = False
+        self.scaffolding = False  # the smaller question after "I don't know" is showing
         self._enter_stage()
 
     # --- construction -------------------------------------------------------------------------
@@ -211,7 +214,7 @@ class Engine:
             self.artefact = finish(self)
 
     def _enter_stage(self) -> None:
-        self.awaiting, self.pending, self.asked_empty = "main", [], False
+        self.awaiting, self.pending, self.asked_empty, self.scaffolding = "main", [], False, False
         stage = self.stage
         if stage is None:
             return
@@ -254,6 +257,10 @@ class Engine:
                 self.notice = "I didn't catch an answer. Try again, or send an empty answer to skip this one."
             return
         self.asked_empty = False
+        if is_non_answer(text) and self.awaiting != "confirm":
+            self._no_answer_yet(stage)
+            return
+        self.scaffolding = False
         try:
             self._dispatch(stage, text)
         except InputError as exc:
@@ -286,6 +293,17 @@ class Engine:
                 return
         handler = getattr(self, f"_on_{stage.type}")
         handler(stage, text)
+
+    def _no_answer_yet(self, stage: Stage) -> None:
+        """ "I don't know" is never a record: a smaller question once, then the stage is left skipped."""
+        if self.awaiting in ("followup", "due") or stage.type == "review":
+            self._decline()  # the main answer (or the other review items) stands
+            return
+        if self.scaffolding or stage.optional or stage.type in ("mood", "confirm"):
+            self.notice = "" if stage.optional else "Skipped for now; you can come back to it later."
+            self._skip()
+            return
+        self.scaffolding = True
 
     # --- the safety gate ---------------------------------------------------------------------------
     def _crisis(self, stage: Stage, text: str, hit: safety.SafetyHit) -> None:
@@ -417,8 +435,10 @@ class Engine:
             )
         if self.awaiting == "safety":
             if self._gate_hint:
-                return "safety", "Say 'pause' to stop here for now, or 'go on' to keep writing."
-            return "safety", safety.crisis_message(self.region).strip()
+                return "safety", GATE_HINT
+            return "safety", f"{safety.crisis_message(self.region).strip()}\n\n{GATE_HINT}"
+        if self.scaffolding:
+            return "followup", scaffold_for(stage)
         if self.awaiting == "followup":
             check = self.pending[0]
             result = next(r for r in self.checks.get(stage.id, []) if r.check == check.check)

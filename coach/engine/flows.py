@@ -66,6 +66,8 @@ class Stage(BaseModel):
     optional: bool = False
     private: bool = False
     """Left out of anything meant to be shared (the progress card)."""
+    scaffold: str | None = None
+    """The smaller question asked after "I don't know" (unset: the one for the stage's type)."""
 
 
 class Flow(BaseModel):
