@@ -30,6 +30,19 @@ def _has(text: str, phrases: list[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"\b{re.escape(p)}\b", low)]
 
 
+def _phrases(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _starts(words: str, phrase: str) -> bool:
+    """Whether space-joined words begin with the phrase as whole words."""
+    return words == phrase or words.startswith(f"{phrase} ")
+
+
 _NUMBER_WORDS = [
     "one",
     "two",
@@ -87,6 +100,11 @@ JUDGEMENTS = {
     "attitude": "describe what you saw or heard instead of the attitude",
     "stupid": "describe the decision and its effect",
 }
+# the word describes the task or the speaker's experience, not the person: "what made it difficult?"
+_NOT_LABELS = _phrases("""
+it difficult, find difficult, found difficult, what was difficult, what's difficult, what is difficult,
+negative feedback, feel defensive, felt defensive, feeling defensive
+""")
 _ABSOLUTES = ["always", "never", "every time", "constantly", "all the time", "everyone", "nobody", "no one"]
 _VAGUE_TIME = [
     "lately",
@@ -149,12 +167,25 @@ _EFFECTS = [
     "left",
     "stopped",
 ]
+# "felt" alone is not a feeling ("I felt that the agenda was too long"), and "content" is mostly a noun
 _FEELINGS_TEXT = """
-felt feel feeling anxious happy proud nervous frustrated excited relieved angry sad calm worried
+anxious happy proud nervous frustrated excited relieved angry sad calm worried
 tired energised energized confident scared afraid embarrassed disappointed hopeful grateful
-overwhelmed stressed annoyed pleased glad upset ashamed curious bored lonely content joy fear guilty
+overwhelmed stressed annoyed pleased glad upset ashamed curious bored lonely joy fear guilty
+hurt irritated surprised confused uneasy tense uncomfortable helpless jealous
+relief frustration anger anxiety shame pride sadness
 """
 _FEELINGS = list(_FEELINGS_TEXT.split())
+_FEEL_VERBS = ["felt", "feel", "feels", "feeling"]
+# what follows "I felt" in a thought: "I felt that ...", "I feel like ...", "I felt the agenda was ..."
+_THOUGHT_OPENERS = _phrases("""
+that, like, as if, as though, it, the, this, there, they, he, she, we, you, i, nobody, no one, everyone,
+everybody, people
+""")
+_SOFTENERS = _phrases("""
+a bit, a little, kind of, sort of, quite, very, so, really, pretty, rather, somewhat, slightly, totally,
+completely, honestly, just, also, still
+""")
 _ACTIVITY_VERBS = {
     "hold",
     "run",
@@ -194,6 +225,48 @@ _ASK_MARKERS = [
     "referral",
     "challenge",
 ]
+
+
+# the intent question of SBI feedback: open, not leading, not accusing (comma-separated phrases)
+_AUXILIARIES = set(
+    _phrases("""
+am, is, are, was, were, do, does, did, have, has, had, can, could, will, would, shall, should, may, might,
+must, isn't, aren't, wasn't, weren't, don't, doesn't, didn't, haven't, hasn't, hadn't, can't, couldn't,
+won't, wouldn't, shouldn't, mustn't
+""")
+)
+_OPENERS = _phrases("""
+what, what's, how, how's, which, where, when, who, whom, whose, why, in what, to what extent, tell me,
+talk me through, walk me through, help me understand, say more, describe, explain, share, i'd like to hear,
+i'm curious, i wonder what, i wonder how, is there anything, is there something, anything else
+""")
+_PREFACES = _phrases("can i ask, could i ask, may i ask, can i check, i'd like to ask")  # then the question
+_FILLERS = set(_phrases("so, and, but, ok, okay, well, now, then, also, please, honestly"))
+_ACCUSATIONS = _phrases("""
+how could you, how dare you, what were you thinking, what's wrong with you, what is wrong with you,
+what's your problem, what is your problem, who do you think, how many times, what is it with you,
+what's with you
+""")
+_WHY = ["why", "how come"]
+_AT_THEM = _phrases("you, your, you're, yourself, you've, you'd")
+# with "why ... you", these turn a question into blame: "Why did you skip it again?", "Why didn't you say?"
+_BLAME = _phrases("""
+again, even, ever, on earth, still, didn't, couldn't, wasn't, weren't, haven't, hadn't, can't, won't,
+wouldn't, did not, could not, was not, were not, cannot
+""")
+_VERDICTS = _phrases("you are, you're, you were, you always, you never, you constantly, you keep")
+_LEADING = _phrases("""
+don't you think, do you not think, don't you agree, wouldn't you agree, would you agree, surely,
+wouldn't it be better, wouldn't it have been better, would it not be better, wouldn't it make sense,
+isn't it true, isn't it better, shouldn't you, why don't you, why not just, have you tried,
+have you considered, have you thought about, can't you see
+""")
+_TAG_QUESTION = re.compile(
+    r",\s*(right|yes|no|ok|okay|correct|agreed|\w+n't\s+(it|you|they|we|he|she|i))\s*\?"
+)
+_OPEN_INSTEAD = (
+    "open with what or how: 'What was going on for you when ...?', 'How did it look from your side?'"
+)
 
 
 def short(text: str, min_words: int) -> Finding:
@@ -244,20 +317,27 @@ def no_if_then(text: str, _: int) -> Finding:
     return "the plan is not an if-then plan", "'If <obstacle>, then I will <action>.'"
 
 
+def _labels(text: str) -> list[str]:
+    low = _norm(text)
+    for phrase in _NOT_LABELS:
+        low = re.sub(rf"\b{re.escape(phrase)}\b", " ", low)
+    return _has(low, list(JUDGEMENTS))
+
+
 def judgement(text: str, _: int) -> Finding:
-    found = _has(text, list(JUDGEMENTS))
+    found = _labels(text)
     if not found:
         return None
     return (f"judges character ('{found[0]}') instead of describing behaviour", JUDGEMENTS[found[0]])
 
 
 def absolutes(text: str, _: int) -> Finding:
-    found = _has(text, _ABSOLUTES)
+    found = _has(_norm(text), _ABSOLUTES)
     if not found:
         return None
     return (
         f"uses an absolute ('{found[0]}')",
-        "name the specific occasions instead: 'in the last two reviews'",
+        "name the specific occasions instead: 'in the last two reviews', 'at Thursday's demo'",
     )
 
 
@@ -276,9 +356,33 @@ def no_impact(text: str, _: int) -> Finding:
     return "the impact is missing", "say what it led to: 'so the client waited a day for the numbers'"
 
 
+def _after_feel(text: str) -> tuple[bool, str]:
+    """Whether "felt" names a feeling ("I felt terrible"), and the first thought it opens instead."""
+    low, named, thought = _norm(text), False, ""
+    for m in re.finditer(rf"\b({'|'.join(_FEEL_VERBS)})\b", low):
+        rest = " ".join(_words(low[m.end() :]))
+        while softener := next((s for s in _SOFTENERS if _starts(rest, s)), None):
+            rest = rest[len(softener) :].strip()
+        opener = next((o for o in _THOUGHT_OPENERS if _starts(rest, o)), None)
+        if opener:
+            subject = "I " if re.search(r"\b(i|i've|i'd)\s*$", low[: m.start()]) else ""
+            thought = thought or f"{subject}{m.group(1)} {opener}"
+        elif rest:
+            named = True
+    return named, thought
+
+
 def no_feeling(text: str, _: int) -> Finding:
-    if _has(text, _FEELINGS):
+    if _has(_norm(text), _FEELINGS):
         return None
+    named, thought = _after_feel(text)
+    if named:
+        return None
+    if thought:
+        return (
+            f"'{thought} ...' is a thought, not a feeling",
+            "name the feeling, not the thought: anxious, frustrated, embarrassed, relieved",
+        )
     return "no feelings named", "e.g. 'I felt nervous before, then relieved'"
 
 
@@ -303,6 +407,82 @@ def fewer_than_three(text: str, _: int) -> Finding:
     return f"{len(items)} question{'s' if len(items) != 1 else ''} so far", "one per line"
 
 
+def _sentences(text: str) -> list[str]:
+    return [x.strip() for x in re.split(r"(?<=[?.!])\s+|\n+", text.replace("’", "'")) if x.strip()]
+
+
+def _clip(sentence: str, n: int = 6) -> str:
+    words = sentence.split()
+    return " ".join(words[:n]) + (" ..." if len(words) > n else "")
+
+
+def _kind(sentence: str) -> str:
+    """'open', 'closed' (a yes/no question) or 'statement', from how the sentence's first clause starts."""
+    for clause in re.split(r"[,;:]\s*|\s[-–—]\s", sentence):
+        words = _words(clause)
+        while words and words[0] in _FILLERS:
+            words = words[1:]
+        head = " ".join(words)
+        preface = next((p for p in _PREFACES if _starts(head, p)), None)
+        if preface:  # "Can I ask what happened?" is the question that follows
+            head = head[len(preface) :].strip()
+        if not head:
+            continue
+        if any(_starts(head, o) for o in _OPENERS):
+            return "open"
+        # "Can you walk me through it?" invites; "Can you be on time?" does not
+        if head.split()[0] in ("can", "could", "would", "will") and _starts(head.split(" ", 1)[-1], "you"):
+            rest = head.split(" ", 2)[-1]
+            if any(_starts(rest, o) for o in _OPENERS):
+                return "open"
+        if head.split()[0] in _AUXILIARIES:
+            return "closed"
+        if preface is None and len(words) > 3:  # past a lead-in ("Sam, ...", "From your side, ...")
+            break  # a statement, or a statement with a question mark ("You knew, right?")
+    return "closed" if sentence.endswith("?") else "statement"
+
+
+def closed_question(text: str, _: int) -> Finding:
+    kinds = [(x, _kind(x)) for x in _sentences(text)]
+    closed = next((x for x, k in kinds if k == "closed"), None)
+    if closed:
+        return f"can be answered yes or no ('{_clip(closed)}')", _OPEN_INSTEAD
+    if any(k == "open" for _, k in kinds):
+        return None
+    return "it is a statement, not a question", _OPEN_INSTEAD
+
+
+def accusing_question(text: str, _: int) -> Finding:
+    instead = "ask what was going on for them: 'What was going on for you when ...?'"
+    found = _has(_norm(text), _ACCUSATIONS)
+    if found:
+        return f"accuses ('{found[0]}'); people defend themselves instead of explaining", instead
+    for sentence in _sentences(text):
+        loaded = _labels(sentence) + _has(sentence, _ABSOLUTES)
+        why = _has(sentence, _WHY)
+        if why and _has(sentence, _AT_THEM):
+            loaded += _has(sentence, _BLAME) + re.findall(r"\bso \w+", sentence, re.I)
+            if loaded:
+                return (
+                    f"accuses ('{why[0]} ... {loaded[0]}'): a 'why' question puts people on the defensive",
+                    instead,
+                )
+        verdict = _has(sentence, _VERDICTS)
+        if verdict and loaded:
+            return f"accuses ('{verdict[0]} ... {loaded[0]}'), a verdict rather than a question", instead
+    return None
+
+
+def leading_question(text: str, _: int) -> Finding:
+    low = _norm(text)
+    found = _has(low, _LEADING)
+    tag = _TAG_QUESTION.search(low)
+    if not found and not tag:
+        return None
+    quoted = found[0] if found else tag.group(0).lstrip(", ") if tag else ""
+    return f"leads to an answer ('{quoted}')", "ask without the answer in it: 'How do you see it now?'"
+
+
 CHECKS: dict[str, Callable[[str, int], Finding]] = {
     "short": short,
     "no_number": no_number,
@@ -318,6 +498,9 @@ CHECKS: dict[str, Callable[[str, int], Finding]] = {
     "activity_not_outcome": activity_not_outcome,
     "vague_ask": vague_ask,
     "fewer_than_three": fewer_than_three,
+    "closed_question": closed_question,
+    "accusing_question": accusing_question,
+    "leading_question": leading_question,
 }
 
 
