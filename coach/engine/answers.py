@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from coach.dates import find_due
+from coach.dates import PastDateError, read_due
 from coach.errors import InputError
 
 YES = {"yes", "y", "ok", "okay", "sure", "yep", "save", "confirm", "fine", "good", "looks good", "correct"}
@@ -33,6 +33,8 @@ class Proposal(BaseModel):
     due: date | None = None
     undated: bool = False
     """The user gave no date when asked; saved without one."""
+    moved: str | None = None
+    """Why the date differs from what was typed ("30 Nov has passed: ..."), for the person to confirm."""
 
 
 class ReviewItem(BaseModel):
@@ -84,10 +86,15 @@ def proposals(text: str, today: date) -> tuple[list[Proposal], list[str]]:
     """Commitments with the due date each one names; problems with dates that cannot be used."""
     found, problems = [], []
     for item in lines(text):
-        due, problem = find_due(item, today=today)
-        if problem:
-            problems.append(f"'{item[:60]}': {problem}")
-        found.append(Proposal(text=item, due=due))
+        try:
+            found.append(Proposal(text=item, due=read_due(item, today=today)))
+        except PastDateError as exc:
+            if exc.suggestion is None:
+                problems.append(f"'{item[:60]}': {exc}")
+            found.append(Proposal(text=item, due=exc.suggestion, moved=str(exc)))
+        except InputError as exc:
+            problems.append(f"'{item[:60]}': {exc}")
+            found.append(Proposal(text=item))
     return found, problems
 
 

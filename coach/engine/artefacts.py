@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from coach.dates import show_date
 from coach.engine.checks import CheckResult
 from coach.engine.results import Artefact
 from coach.models import Commitment, Goal
@@ -29,10 +30,13 @@ def _fields(engine: Engine) -> _Fields:
     fields["title"] = engine.flow.title
     fields["date"] = f"{engine.today:%A %d %B %Y}"
     fields["commitments"] = _bullets(
-        [f"{p.text} (due {p.due:%a %d %b})" if p.due else p.text for p in engine.proposals]
+        [
+            f"{p.text} (due {show_date(p.due, engine.today, weekday=True)})" if p.due else p.text
+            for p in engine.proposals
+        ]
     )
     fields["milestones"] = _bullets(
-        [f"{m.text} (by {m.due:%d %b})" if m.due else m.text for m in engine.milestones]
+        [f"{m.text} (by {show_date(m.due, engine.today)})" if m.due else m.text for m in engine.milestones]
     )
     for stage in engine.flow.stages:  # structured answers are shown formatted, under the stage's own id
         if stage.type == "mood":

@@ -76,6 +76,7 @@ class Engine:
         self._gate_hint = False
         self._mood_checked = False
         self.scaffolding = False  # the smaller question after "I don't know" is showing
+        self.suggested: date | None = None  # the date offered for a past one, taken on a yes
         self._enter_stage()
 
     # --- construction -------------------------------------------------------------------------
@@ -264,7 +265,8 @@ class Engine:
         try:
             self._dispatch(stage, text)
         except InputError as exc:
-            self.notice = f"{exc}."[0].upper() + f"{exc}."[1:]
+            said = str(exc) if str(exc).endswith((".", "?", "!")) else f"{exc}."
+            self.notice = said[:1].upper() + said[1:]
 
     def _dispatch(self, stage: Stage, text: str) -> None:
         if self.awaiting == "followup":
@@ -280,7 +282,7 @@ class Engine:
             return
         if self.awaiting == "due":
             missing = next(p for p in self.proposals if p.due is None and not p.undated)
-            missing.due = dates.parse_date(text, today=self.today)
+            missing.due = self._future_date(text)
             self._after_proposals()
             return
         if self.awaiting == "confirm":
@@ -371,13 +373,28 @@ class Engine:
         self.answers[stage.id] = ", ".join(self.tags)
         self._advance()
 
+    def _future_date(self, text: str, allow_past: bool = False) -> date:
+        """A date from an answer; a past one is refused with the likely date, which a yes accepts."""
+        suggested, self.suggested = self.suggested, None
+        if suggested is not None and parse.is_yes(text):
+            return suggested
+        try:
+            return dates.parse_date(text, today=self.today, allow_past=allow_past)
+        except dates.PastDateError as exc:
+            self.suggested = exc.suggestion
+            more = " Say yes to use it, or give another date." if exc.suggestion else ""
+            raise InputError(f"{exc}{more}") from None
+
     def _on_date(self, stage: Stage, text: str) -> None:
-        self.dates[stage.id] = dates.parse_date(text, today=self.today)
+        self.dates[stage.id] = self._future_date(text, allow_past=stage.past)
         self.answers[stage.id] = self.dates[stage.id].isoformat()
         self._advance()
 
     def _on_milestones(self, stage: Stage, text: str) -> None:
         found, problems = parse.proposals(text, self.today)
+        problems += [
+            f"'{m.text[:60]}': {m.moved}" for m in found if m.moved and m.due
+        ]  # no confirm step here
         if problems:
             raise InputError("; ".join(problems))
         self.milestones = found
@@ -449,7 +466,13 @@ class Engine:
             return "followup", f"By when will you do this: '{missing.text}'? (Friday, 3 Dec, next week...)"
         if self.awaiting == "confirm":
             listed = "\n".join(
-                f"{i}. {p.text}" + (f" (due {p.due:%a %d %b})" if p.due else " (no date)")
+                f"{i}. {p.text} ("
+                + (
+                    p.moved or f"due {dates.show_date(p.due, self.today, weekday=True)}"
+                    if p.due
+                    else "no date"
+                )
+                + ")"
                 for i, p in enumerate(self.proposals, 1)
             )
             return "confirm", (
@@ -458,7 +481,7 @@ class Engine:
             )
         if stage.type == "review":
             item = self.review[self.review_pos]
-            due = f" (due {item.due:%d %b})" if item.due else ""
+            due = f" (due {dates.show_date(item.due, self.today)})" if item.due else ""
             count = f"[{self.review_pos + 1}/{len(self.review)}] "
             return "question", f"{count}{stage.ask}\n'{item.text}'{due}"
         return "question", stage.ask
@@ -537,8 +560,8 @@ class Engine:
         recalls = []
         for c in self.store.commitments.list(self.profile_id, "open")[:3]:
             made = c.created_at.date() if c.created_at else None
-            when = f"On {made:%d %b}" if made else "Earlier"
-            due = f" (due {c.due:%d %b})" if c.due else ""
+            when = f"On {dates.show_date(made, self.today)}" if made else "Earlier"
+            due = f" (due {dates.show_date(c.due, self.today)})" if c.due else ""
             recalls.append(
                 Recall(
                     text=f"{when} you committed to: {c.text}{due}.",

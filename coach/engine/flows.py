@@ -66,6 +66,8 @@ class Stage(BaseModel):
     optional: bool = False
     private: bool = False
     """Left out of anything meant to be shared (the progress card)."""
+    past: bool = False
+    """A date stage whose date may have gone already (a meeting that happened): "yesterday" is fine."""
     scaffold: str | None = None
     """The smaller question asked after "I don't know" (unset: the one for the stage's type)."""
 
