@@ -68,7 +68,7 @@ tags: workshops, facilitation
         tmp_path,
         """
 group: Founders Circle
-meeting_date: Thursday
+meeting_date: in 3 weeks
 review: ["partial, trimmed to 15; the offsite ate Thursday", "done"]
 wins: Signed the Kestrel pilot
 hot_seat: Pricing the pilot-to-paid step; per-seat pricing confused two buyers

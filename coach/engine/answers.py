@@ -42,7 +42,12 @@ class ReviewItem(BaseModel):
     text: str
     due: date | None = None
     status: str | None = None
+    """done, partial, missed, or not_due (still open, on track)."""
     obstacle: str | None = None
+    for_group: bool = False
+    """Made for this meeting's group (in its prep, or in a session linked to one of its meetings)."""
+    on_card: bool = True
+    """The person may leave any item off the share-safe card."""
 
 
 def is_yes(text: str) -> bool:
@@ -98,18 +103,30 @@ def proposals(text: str, today: date) -> tuple[list[Proposal], list[str]]:
     return found, problems
 
 
+_NOT_DUE = ["not due yet", "not due", "on track", "not yet due", "still on track", "due later"]
+_OFF_CARD = re.compile(
+    r"[,;(]?\s*\b(?:keep it )?(?:off the card|not on the card|keep (?:it )?private)\b\)?", re.I
+)
 _DONE = ["done", "did it", "completed", "complete", "finished", "yes", "sent", "shipped"]
 _PARTIAL = ["partial", "partly", "half", "some of", "halfway", "started", "in progress", "almost", "most of"]
 _MISSED = ["missed", "didn't", "did not", "no", "not done", "failed", "skipped", "dropped", "forgot"]
 
 
+def off_card(text: str) -> tuple[str, bool]:
+    """The answer without an "off the card" request, and whether it asked for one."""
+    cleaned = _OFF_CARD.sub("", text).strip(" ,;")
+    return cleaned, cleaned != text.strip(" ,;")
+
+
 def review_status(text: str) -> tuple[str, str | None]:
-    """done / partial / missed from an answer, and what got in the way (the rest of the answer)."""
+    """done / partial / missed / not_due from an answer, and what got in the way (the rest of it)."""
     low = text.lower()
+    if any(low.strip(" .!").startswith(w) for w in _NOT_DUE):
+        return "not_due", None
     first = re.split(r"[,.;:\-–—]", low, maxsplit=1)[0]
     for status, words in (("partial", _PARTIAL), ("missed", _MISSED), ("done", _DONE)):
         if any(re.search(rf"\b{re.escape(w)}\b", first) for w in words):
             rest = re.split(r"[,.;:\-–—]", text, maxsplit=1)
             obstacle = rest[1].strip() if len(rest) > 1 and rest[1].strip() else None
             return status, obstacle
-    raise InputError("say done, partial or missed first, then what got in the way")
+    raise InputError("say done, partial, missed or not due yet first, then what got in the way")

@@ -43,16 +43,25 @@ def _fields(engine: Engine) -> _Fields:
             fields[stage.id] = f"{engine.mood}/5" if engine.mood else _EMPTY
         elif stage.type == "tags":
             fields[stage.id] = ", ".join(engine.tags) if engine.tags else _EMPTY
-    marks = {"done": "✅ done", "partial": "🟡 partial", "missed": "❌ missed"}
-    fields["review"] = _bullets(
+    marks = {"done": "✅ done", "partial": "🟡 partial", "missed": "❌ missed", "not_due": "⏳ not due yet"}
+    reviewed = [
+        f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
+        + (f" (what got in the way: {i.obstacle})" if i.obstacle else "")
+        for i in engine.review
+    ]
+    later = [
+        f"{i.text}: still open, due {show_date(i.due, engine.today)}"
+        for i in engine.not_due
+        if i.due is not None
+    ]
+    fields["review"] = _bullets(reviewed + later)
+    # the card shows the statuses alone, of what was made for this group and not left off by the person
+    fields["review_card"] = _bullets(
         [
             f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
-            + (f" (what got in the way: {i.obstacle})" if i.obstacle else "")
             for i in engine.review
+            if i.for_group and i.on_card and i.status
         ]
-    )
-    fields["review_card"] = _bullets(
-        [f"{i.text}: {marks.get(i.status or '', 'not reviewed')}" for i in engine.review]
     )
     results = [r for stage_results in engine.checks.values() for r in stage_results]
     fields["checks"] = _bullets(
@@ -125,11 +134,13 @@ def finish(engine: Engine) -> Artefact:
             meeting_id = meeting.id
             stored["meetings"] = [meeting.id or 0]
             for item in engine.review:
-                if item.status:
+                if item.status in ("done", "partial", "missed"):
                     store.commitments.set_status(
                         item.commitment_id, item.status, obstacle=item.obstacle, reviewed_in_session_id=sid
                     )
-            stored["reviewed"] = [i.commitment_id for i in engine.review if i.status]
+            stored["reviewed"] = [
+                i.commitment_id for i in engine.review if i.status in ("done", "partial", "missed")
+            ]
         stored["commitments"] = [
             store.commitments.add(
                 Commitment(profile_id=pid, text=p.text, due=p.due, goal_id=goal_id, made_in_session_id=sid)

@@ -16,7 +16,7 @@ from coach.engine.flows import Check, Flow, Stage
 from coach.engine.nonanswers import is_non_answer, scaffold_for
 from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Tip
 from coach.errors import InputError
-from coach.models import Session, Turn
+from coach.models import Commitment, Session, Turn
 from coach.store import Store
 
 Awaiting = Literal["main", "followup", "due", "confirm", "safety"]
@@ -53,6 +53,7 @@ class Engine:
         self.proposals: list[Proposal] = []
         self.review: list[ReviewItem] = []
         self.review_pos = 0
+        self.not_due: list[ReviewItem] = []  # open commitments due after the meeting: listed, not reviewed
         self.mood: int | None = None
         self.tags: list[str] = []
         self.milestones: list[Proposal] = []
@@ -178,6 +179,14 @@ class Engine:
         self._enter_stage()
 
     def _skip(self) -> None:
+        stage = self.stage
+        if stage is not None and stage.type == "review" and self.review_pos < len(self.review):
+            self.review_pos += 1  # a skip in the review passes over one item, not the whole review
+            if self.review_pos < len(self.review):
+                return
+            if any(i.status for i in self.review):
+                self._advance()
+                return
         if self.stage:
             self.skipped.add(self.stage.id)
             self.answers.pop(self.stage.id, None)
@@ -200,7 +209,7 @@ class Engine:
         elif self.awaiting == "confirm":
             self._advance()
         elif stage.type == "review" and self.review:
-            self.review_pos += 1
+            self.review_pos += 1  # this item only: the others are still asked
             if self.review_pos >= len(self.review):
                 self._advance()
         else:
@@ -221,19 +230,41 @@ class Engine:
             return
         self.skipped.discard(stage.id)
         if stage.type == "review":
-            self.review = self._open_commitments()
+            items = self._open_commitments()
+            by = self.dates.get("meeting_date", self.today)  # what was due by the meeting, overdue included
+            self.review = [i for i in items if i.due is None or i.due <= by]
+            self.not_due = [i for i in items if i.due is not None and i.due > by]
             self.review_pos = 0
             if not self.review:
-                self.notice = "There are no open commitments to review."
+                self.notice = (
+                    "Nothing was due by the meeting, so there is nothing to review."
+                    if self.not_due
+                    else "There are no open commitments to review."
+                )
                 self._advance()
 
     def _open_commitments(self) -> list[ReviewItem]:
         items = self.store.commitments.list(self.profile_id, "open")
+        group = (self.answers.get("group") or "").strip().casefold()
         return [
-            ReviewItem(commitment_id=c.id or 0, text=c.text, due=c.due)
+            ReviewItem(
+                commitment_id=c.id or 0,
+                text=c.text,
+                due=c.due,
+                for_group=bool(group) and self._made_for(c, group),
+            )
             for c in items
             if c.made_in_session_id != self.session_id
         ]
+
+    def _made_for(self, commitment: Commitment, group: str) -> bool:
+        """Made in a session for this group: its prep, or a reflection linked to one of its meetings."""
+        if commitment.made_in_session_id is None:
+            return False
+        session = self.store.sessions.get(commitment.made_in_session_id, with_turns=False)
+        if session.meeting_id is None:
+            return False
+        return self.store.meetings.get(session.meeting_id).group_name.strip().casefold() == group
 
     def _consume(self, text: str) -> None:
         """Apply one answer to the state (used live and when replaying a saved session)."""
@@ -414,7 +445,9 @@ class Engine:
 
     def _on_review(self, stage: Stage, text: str) -> None:
         item = self.review[self.review_pos]
-        item.status, item.obstacle = parse.review_status(text)
+        said, off = parse.off_card(text)
+        item.status, item.obstacle = parse.review_status(said)
+        item.on_card = not off
         self.review_pos += 1
         self.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in self.review if i.status)
         if self.review_pos >= len(self.review):
@@ -483,7 +516,8 @@ class Engine:
             item = self.review[self.review_pos]
             due = f" (due {dates.show_date(item.due, self.today)})" if item.due else ""
             count = f"[{self.review_pos + 1}/{len(self.review)}] "
-            return "question", f"{count}{stage.ask}\n'{item.text}'{due}"
+            card = " Add 'off the card' to keep it off the shared card." if item.for_group else ""
+            return "question", f"{count}{stage.ask}{card}\n'{item.text}'{due}"
         return "question", stage.ask
 
     def _prompt(self, first: bool = False) -> Prompt:
