@@ -46,6 +46,7 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
                 "review_card": "",
                 "checks": "",
                 "question_bank": "",
+                "measure": "",
                 "meeting_date": "",
             }
         )

@@ -303,7 +303,10 @@ class Engine:
         if self.awaiting == "followup":
             asked = self.pending.pop(0)
             before = self.answers.get(stage.id, "")
-            self.answers[stage.id] = text if asked.mode == "replace" else f"{before}\n{text}".strip()
+            if asked.into:  # the answer refines a field of its own (the goal's measure)
+                self.answers[asked.into] = text
+            else:
+                self.answers[stage.id] = text if asked.mode == "replace" else f"{before}\n{text}".strip()
             self.followups.append(asked.ask)
             # the checks still to ask are judged again on the answer as it now stands
             self._judge(stage)
@@ -377,7 +380,15 @@ class Engine:
 
     def _judge(self, stage: Stage) -> None:
         text = self.answers.get(stage.id, "")
-        self.checks[stage.id] = [run_check(c.check, c.label, text, c.min_words) for c in stage.checks]
+        self.checks[stage.id] = [
+            run_check(
+                c.check,
+                c.label,
+                f"{text}\n{self.answers.get(c.into, '')}".strip() if c.into else text,
+                c.min_words,
+            )
+            for c in stage.checks
+        ]
 
     def _passed(self, stage: Stage, check: Check) -> bool:
         return next(r.ok for r in self.checks[stage.id] if r.check == check.check)

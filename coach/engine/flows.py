@@ -48,6 +48,9 @@ class Check(BaseModel):
     min_words: int = 0
     mode: Literal["append", "replace"] = "append"
     """Whether the follow-up's answer adds to the first answer or rewrites it."""
+    into: str | None = None
+    """A field of its own that the follow-up's answer fills (a goal's measure), leaving the answer as it is.
+    The check is then judged on the answer and that field together."""
 
 
 class Stage(BaseModel):
@@ -105,6 +108,7 @@ class Flow(BaseModel):
     def _templates_declare_their_fields(self) -> Flow:
         """Every answer has a place in the summary, no computed field hides one, the card stays shareable."""
         provided = {name for s in self.stages for name in TYPE_FIELDS.get(s.type, ())}
+        provided |= {c.into for s in self.stages for c in s.checks if c.into}
         clash = sorted(
             s.id
             for s in self.stages
@@ -117,11 +121,10 @@ class Flow(BaseModel):
             unknown = sorted(placeholders(template) - known)
             if unknown:
                 raise ValueError(f"{name} uses unknown field(s) {unknown}; known: {sorted(known)}")
-        missing = sorted(
-            self.answer_field(s)
-            for s in self.stages
-            if self.answer_field(s) not in placeholders(self.summary)
-        )
+        filled = [self.answer_field(s) for s in self.stages] + [
+            c.into for s in self.stages for c in s.checks if c.into
+        ]
+        missing = sorted(set(filled) - placeholders(self.summary))
         if missing:
             raise ValueError(f"summary leaves out the answer field(s) {missing}")
         private = {name for s in self.stages if s.private for name in (s.id, *TYPE_FIELDS.get(s.type, ()))}

@@ -64,6 +64,12 @@ def narrate_tasks() -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
 
 
+def _title(engine: Engine, field: str) -> str:
+    """A stage's title, or a field's name for one that a follow-up filled (the goal's measure)."""
+    ids = {s.id: s.title for s in engine.flow.stages}
+    return ids.get(field) or field.replace("_", " ").capitalize()
+
+
 def prompt_sources(prompt: Prompt) -> list[Source]:
     """The tip and recalls the engine retrieved for this step, most specific first."""
     sources = [
@@ -137,7 +143,7 @@ class Voice:
                 f"the app asks next, word for word: {prompt.text}"
             )
         answers = [
-            (engine.flow.stage(k).title, v)
+            (_title(engine, k), v)
             for k, v in engine.answers.items()
             if v.strip() and k not in engine.shielded  # words written under the safety gate never go
         ]
@@ -166,7 +172,7 @@ class Voice:
 
         task = narrate_tasks().get(engine.flow.job, narrate_tasks()["reflection"])
         system = self._system(engine)
-        answers = [(engine.flow.stage(k).title, v) for k, v in artefact.answers.items() if v.strip()]
+        answers = [(_title(engine, k), v) for k, v in artefact.answers.items() if v.strip()]
         sources = [
             Source(kind="knowledge", id=t.citation, citation=t.citation, title=t.title, text=t.text)
             for t in artefact.tips
