@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from coach.models import Commitment, Goal, Meeting, Session
+from coach.retrieval import privacy
+
+if TYPE_CHECKING:
+    from coach.engine.flows import Flow
 
 Kind = Literal["knowledge", "history"]
 TURN_CHUNK_CHARS = 1200
@@ -30,10 +34,16 @@ class Chunk(BaseModel):
     date: date | None
     citation: str
     text: str
+    job: str | None = None
+    """The job it was written in (goal, reflection, meeting-prep, mentor-feedback); none for notes."""
+    private: bool = False
+    """Private to its job: recalled only in a conversation of the same job, never in another's."""
 
     @property
     def digest(self) -> str:
-        body = f"{self.title}\x1f{self.citation}\x1f{self.date}\x1f{self.text}"
+        body = (
+            f"{self.title}\x1f{self.citation}\x1f{self.date}\x1f{self.job}\x1f{self.private}\x1f{self.text}"
+        )
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
@@ -47,10 +57,33 @@ def split_long(text: str, size: int = TURN_CHUNK_CHARS) -> list[str]:
     return [piece for piece in splitter.split_text(text) if piece.strip()]
 
 
+def _pieces(chunk_id: str, text: str, base: dict[str, Any], private: bool) -> list[Chunk]:
+    return [
+        Chunk(id=f"{chunk_id}:{i}", text=piece, private=private, **base)
+        for i, piece in enumerate(split_long(text))
+    ]
+
+
+def _artefact_chunks(
+    text: str, flows: list[Flow] | None, shared_id: str, base: dict[str, Any]
+) -> list[Chunk]:
+    """An artefact as shareable chunks, and chunks of its private fields (ids "<source>:private:<n>")."""
+    if not text.strip():
+        return []
+    parts = privacy.split_artefact(text, flows)
+    shared, private = parts if parts is not None else ("", text)
+    out = _pieces(shared_id, shared, base, False) if shared.strip() else []
+    if private.strip():
+        out += _pieces(f"{base['source']}:private", private, base, True)
+    return out
+
+
 def session_chunks(session: Session) -> list[Chunk]:
     """One chunk per answer the user gave (long ones split), plus the summary.
 
-    None for a session the safety gate stopped: it stays the person's, but is never recalled or searched."""
+    A private stage's answer, and the private fields of the summary, are chunks of their own marked private;
+    a session whose flow is unknown is private as a whole. None for a session the safety gate stopped:
+    it stays the person's, but is never recalled or searched."""
     if session.safety:
         return []
     day = session.started_at.date() if session.started_at else None
@@ -65,17 +98,20 @@ def session_chunks(session: Session) -> list[Chunk]:
         "title": title,
         "date": day,
         "citation": cite,
+        "job": session.kind,
     }
-    out: list[Chunk] = []
-    if session.summary and session.summary.strip():
-        for i, piece in enumerate(split_long(session.summary)):
-            out.append(Chunk(id=f"{source}:summary:{i}", text=piece, **base))
+    flows = privacy.candidates(session.framework, session.kind)
+    hidden = {stage for f in flows for stage in privacy.private_stages(f)} if flows is not None else None
+    out = _artefact_chunks(session.summary or "", flows, f"{source}:summary", base)
     for turn in session.turns:
         if turn.role != "user" or not turn.text.strip():
             continue
         prefix = f"{turn.stage}: " if turn.stage else ""
+        private = hidden is None or turn.stage in hidden
         for i, piece in enumerate(split_long(turn.text)):
-            out.append(Chunk(id=f"{source}:turn:{turn.position}:{i}", text=prefix + piece, **base))
+            out.append(
+                Chunk(id=f"{source}:turn:{turn.position}:{i}", text=prefix + piece, private=private, **base)
+            )
     if session.tags and out:
         out[0] = out[0].model_copy(update={"text": out[0].text + "\nTags: " + ", ".join(session.tags)})
     return out
@@ -103,45 +139,59 @@ def goal_chunks(goal: Goal) -> list[Chunk]:
             date=day,
             citation=f"[goal: {goal.title[:60]}]",
             text="\n".join(parts),
+            job="goal",
         )
     ]
 
 
-def commitment_chunks(item: Commitment) -> list[Chunk]:
+def commitment_chunks(
+    item: Commitment, job: str | None = None, obstacle_job: str | None = None
+) -> list[Chunk]:
+    """The commitment, and what got in the way in a chunk of its own, private to the job it was noted in.
+
+    job: the job of the session it was made in; obstacle_job: of the one it was reviewed in (unknown, the
+    obstacle is recalled in no conversation, only found by the person's own search)."""
     day = item.created_at.date() if item.created_at else None
-    parts = [f"Commitment made {day}: {item.text}", f"Status: {item.status}"]
+    made = f"Commitment made {day}: {item.text}"
+    parts = [made, f"Status: {item.status}"]
     if item.due:
         parts.append(f"Due: {item.due}")
+    base: dict[str, Any] = {
+        "kind": "history",
+        "profile_id": item.profile_id,
+        "source": f"commitment:{item.id}",
+        "title": f"Commitment {day}",
+        "date": day,
+        "citation": f"[commitment {day}]",
+    }
+    out = [Chunk(id=f"commitment:{item.id}", text="\n".join(parts), job=job, **base)]
     if item.obstacle:
-        parts.append(f"What got in the way: {item.obstacle}")
-    return [
-        Chunk(
-            id=f"commitment:{item.id}",
-            kind="history",
-            profile_id=item.profile_id,
-            source=f"commitment:{item.id}",
-            title=f"Commitment {day}",
-            date=day,
-            citation=f"[commitment {day}]",
-            text="\n".join(parts),
+        out.append(
+            Chunk(
+                id=f"commitment:{item.id}:obstacle",
+                text=f"{made}\nWhat got in the way: {item.obstacle}",
+                job=obstacle_job,
+                private=True,
+                **base,
+            )
         )
-    ]
+    return out
 
 
-def meeting_chunks(meeting: Meeting) -> list[Chunk]:
-    if not meeting.brief or not meeting.brief.strip():
+def meeting_chunks(meeting: Meeting, session: Session | None = None) -> list[Chunk]:
+    """The brief, shareable parts and private ones apart; session: the meeting prep that wrote it.
+
+    None when that session was stopped by the safety gate: the words under it are in the brief too."""
+    if not meeting.brief or not meeting.brief.strip() or (session is not None and session.safety):
         return []
-    title = f"{meeting.group_name} meeting {meeting.date}"
-    return [
-        Chunk(
-            id=f"meeting:{meeting.id}:{i}",
-            kind="history",
-            profile_id=meeting.profile_id,
-            source=f"meeting:{meeting.id}",
-            title=title,
-            date=meeting.date,
-            citation=f"[meeting {meeting.date}]",
-            text=piece,
-        )
-        for i, piece in enumerate(split_long(meeting.brief))
-    ]
+    base: dict[str, Any] = {
+        "kind": "history",
+        "profile_id": meeting.profile_id,
+        "source": f"meeting:{meeting.id}",
+        "title": f"{meeting.group_name} meeting {meeting.date}",
+        "date": meeting.date,
+        "citation": f"[meeting {meeting.date}]",
+        "job": "meeting-prep",
+    }
+    flows = privacy.candidates(session.framework if session else None, "meeting-prep")
+    return _artefact_chunks(meeting.brief, flows, f"meeting:{meeting.id}", base)

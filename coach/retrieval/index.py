@@ -9,7 +9,8 @@ from typing import Any
 
 from coach.config import Settings, load_settings
 from coach.errors import NotFoundError
-from coach.retrieval import vectors
+from coach.models import Session
+from coach.retrieval import privacy, vectors
 from coach.retrieval.chunks import (
     Chunk,
     commitment_chunks,
@@ -20,9 +21,12 @@ from coach.retrieval.chunks import (
 from coach.retrieval.embeddings import Embedder
 from coach.retrieval.lexical import Catalogue
 from coach.retrieval.notes import load_notes, note_chunks, notes_signature
+from coach.retrieval.privacy import Visibility
 from coach.store import Store
 
 CURSOR = "retrieval-index"
+PRIVACY_KEY = "index-privacy"
+"""store_meta key: the flows' privacy the history chunks were cut by (a change re-cuts them all)."""
 ADD_BATCH = 512
 SOURCE_BATCH = 500
 Progress = Callable[[int, int], None]
@@ -112,11 +116,14 @@ class Index:
                 continue
             meta = client.get_collection(name).metadata
             if not vectors.matches_model(meta, self.embedder.name, self.embedder.dimension):
-                client.delete_collection(name)
-                self.notices.append(
-                    f"collection {name} was built with another embedding model; re-indexing it"
-                )
-                self._forget_scope(kind, pid)
+                why = "was built with another embedding model"
+            elif not vectors.matches_schema(meta):
+                why = "holds chunks from an older version of the index"
+            else:
+                continue
+            client.delete_collection(name)
+            self.notices.append(f"collection {name} {why}; re-indexing it")
+            self._forget_scope(kind, pid)
 
     def _reset_catalogue(self) -> None:
         self._notes_signature = None
@@ -144,10 +151,19 @@ class Index:
         self._stores[name] = vs
         return vs
 
-    def nearest(self, kind: str, profile_id: int | None, vector: list[float], k: int) -> list[str]:
-        """Ids of the k nearest chunks; only ids and distances travel, the text is in the catalogue."""
+    def nearest(
+        self,
+        kind: str,
+        profile_id: int | None,
+        vector: list[float],
+        k: int,
+        private: Visibility = True,
+    ) -> list[str]:
+        """Ids of the k nearest chunks (private ones only as private allows); only ids and distances
+        travel, the text is in the catalogue."""
         collection = self.vectorstore(kind, profile_id)._collection
-        found = collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        where = privacy.chroma_where(private) if kind == "history" else None
+        found = collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         return list(found["ids"][0]) if found["ids"] else []
 
     def _forget_scope(self, kind: str, profile_id: int | None) -> None:
@@ -172,12 +188,28 @@ class Index:
             if entity == "goal":
                 return goal_chunks(self.store.goals.get(rid))
             if entity == "commitment":
-                return commitment_chunks(self.store.commitments.get(rid))
+                item = self.store.commitments.get(rid)
+                job = self._job_of(item.made_in_session_id)
+                return commitment_chunks(item, job, self._job_of(item.reviewed_in_session_id) or job)
             if entity == "meeting":
-                return meeting_chunks(self.store.meetings.get(rid))
+                return meeting_chunks(self.store.meetings.get(rid), self._prep_of(rid))
         except NotFoundError:
             return []
         return []
+
+    def _job_of(self, session_id: int | None) -> str | None:
+        if session_id is None:
+            return None
+        row = self.store.db.one("SELECT kind FROM sessions WHERE id = ?", (session_id,))
+        return str(row["kind"]) if row else None
+
+    def _prep_of(self, meeting_id: int) -> Session | None:
+        """The meeting prep that wrote a meeting's brief (its flow says which parts are private)."""
+        row = self.store.db.one(
+            "SELECT id FROM sessions WHERE meeting_id = ? AND kind = 'meeting-prep' ORDER BY id DESC LIMIT 1",
+            (meeting_id,),
+        )
+        return self.store.sessions.get(int(row["id"]), with_turns=False) if row else None
 
     def _write(
         self,
@@ -202,7 +234,10 @@ class Index:
                 vs.add_texts(
                     [c.text for c in batch],
                     ids=[c.id for c in batch],
-                    metadatas=[{"source": c.source, "kind": c.kind} for c in batch],
+                    metadatas=[
+                        {"source": c.source, "kind": c.kind, "job": c.job or "", "private": c.private}
+                        for c in batch
+                    ],
                 )
                 done += len(batch)
                 if progress:
@@ -223,6 +258,7 @@ class Index:
     def _sync(self) -> int:
         _ = self.client  # detects a lost index before anything is compared
         written = self.sync_notes()
+        self._follow_privacy()
         head = self.store.feed.head()
         cursor = self.store.feed.cursor(CURSOR)
         if cursor > head:  # the store was restored or replaced under the index
@@ -239,6 +275,20 @@ class Index:
                 self.store.feed.advance(CURSOR, batch[-1][2])
             self.store.feed.advance(CURSOR, head)
         return written
+
+    def _follow_privacy(self) -> None:
+        """Flows changed what is private (a stage made private, a template edited): re-cut all history."""
+        wanted = privacy.signature()
+        row = self.store.db.one("SELECT value FROM store_meta WHERE key = ?", (PRIVACY_KEY,))
+        if row is not None and row["value"] == wanted:
+            return
+        self.store.feed.advance(CURSOR, 0)  # the next step indexes every record again
+        with self.store.db.tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)", (PRIVACY_KEY, wanted)
+            )
+        if row is not None:
+            self.notices.append("the flows changed what is private; re-indexing your history")
 
     def _apply(self, sources: dict[str, int | None]) -> int:
         removed: dict[tuple[str, int | None], list[str]] = {}
@@ -305,6 +355,7 @@ class Index:
                 client.delete_collection(name)
         self._stores.clear()
         self._reset_catalogue()
+        self._follow_privacy()
         head = self.store.feed.head()
         chunks = self.expected_chunks()
         total = len(chunks)

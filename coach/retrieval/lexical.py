@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from coach.retrieval.chunks import Chunk, Kind
+from coach.retrieval.privacy import Visibility
 from coach.store.db import Database
 
 MAX_TERMS = 48
@@ -46,7 +47,7 @@ class Catalogue:
                 conn.execute("DELETE FROM index_chunks WHERE source = ?", (source,))
             conn.executemany(
                 "INSERT INTO index_chunks (id, kind, profile_id, source, title, date, citation, text, "
-                "digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "digest, job, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         c.id,
@@ -58,6 +59,8 @@ class Catalogue:
                         c.citation,
                         c.text,
                         c.digest,
+                        c.job,
+                        int(c.private),
                     )
                     for c in chunks
                 ],
@@ -88,9 +91,11 @@ class Catalogue:
             r["id"]: r for r in self.db.query(f"SELECT * FROM index_chunks WHERE id IN ({marks})", tuple(ids))
         }
 
-    def search(self, query: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
+    def search(
+        self, query: str, kind: Kind, profile_id: int | None, limit: int, private: Visibility = True
+    ) -> list[str]:
         """Chunk ids ranked by BM25 (title above text) within one kind and one profile; chunks holding
-        every word of the query come before those holding some."""
+        every word of the query come before those holding some. private: which private chunks may come."""
         words = terms(query)
         if not words:
             return []
@@ -98,35 +103,50 @@ class Catalogue:
         queries = [" ".join(f'"{t}"' for t in words)] if len(words) > 1 else []
         queries.append(" OR ".join(f'"{t}"' for t in words))
         for match in queries:
-            for chunk_id in self._match(match, kind, profile_id, limit):
+            for chunk_id in self._match(match, kind, profile_id, limit, private):
                 if chunk_id not in ranked:
                     ranked.append(chunk_id)
             if len(ranked) >= limit:  # enough chunks hold every word: no need for the looser query
                 break
         return ranked[:limit]
 
-    def _match(self, match: str, kind: Kind, profile_id: int | None, limit: int) -> list[str]:
+    def _match(
+        self, match: str, kind: Kind, profile_id: int | None, limit: int, private: Visibility
+    ) -> list[str]:
         table = "fts_knowledge" if kind == "knowledge" else "fts_history"
         sql = f"SELECT c.id FROM {table} f JOIN index_chunks c ON c.rowid = f.rowid WHERE {table} MATCH ?"
         params: list[object] = [match]
         if kind == "history":
             sql += " AND c.profile_id = ?"
             params.append(profile_id)
+            where, more = visible_sql(private)
+            sql += where
+            params.extend(more)
         sql += f" ORDER BY bm25({table}, 2.0, 1.0) LIMIT ?"
         params.append(limit)
         return [r[0] for r in self.db.query(sql, tuple(params))]
 
-    def on_dates(self, days: set[date], profile_id: int, limit: int) -> list[str]:
+    def on_dates(self, days: set[date], profile_id: int, limit: int, private: Visibility = True) -> list[str]:
         """History chunks of one profile dated on any of these days, newest first."""
         if not days:
             return []
         marks = ",".join("?" * len(days))
+        where, more = visible_sql(private)
         rows = self.db.query(
-            f"SELECT id FROM index_chunks WHERE kind = 'history' AND profile_id = ? AND date IN ({marks}) "
-            "ORDER BY date DESC, id LIMIT ?",
-            (profile_id, *sorted(d.isoformat() for d in days), limit),
+            f"SELECT id FROM index_chunks c WHERE kind = 'history' AND profile_id = ? AND date IN ({marks})"
+            f"{where} ORDER BY date DESC, id LIMIT ?",
+            (profile_id, *sorted(d.isoformat() for d in days), *more, limit),
         )
         return [r[0] for r in rows]
+
+
+def visible_sql(private: Visibility) -> tuple[str, tuple[object, ...]]:
+    """The condition on index_chunks (as c) that lets through only the private chunks a search may see."""
+    if private is True:
+        return "", ()
+    if private is False or not private:
+        return " AND c.private = 0", ()
+    return " AND (c.private = 0 OR c.job = ?)", (private,)
 
 
 def stems(text: str) -> set[str]:

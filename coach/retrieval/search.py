@@ -8,11 +8,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from coach.dates import find_dates
 from coach.errors import InputError
 from coach.retrieval.index import Index
+from coach.retrieval.privacy import Visibility, may_see
 
 QUERY_MAX_CHARS = 2000
 RRF_K = 60
@@ -31,6 +32,10 @@ class Hit(BaseModel):
     date: date | None
     score: float
     citation: str
+    job: str | None = Field(default=None, exclude=True)
+    """The job the chunk was written in (goal, reflection, meeting-prep, mentor-feedback)."""
+    private: bool = Field(default=False, exclude=True)
+    """Private to that job: a recall in another job's conversation never shows it."""
 
 
 def clean_query(query: str) -> str:
@@ -79,7 +84,10 @@ class Searcher:
         k: int = 5,
         mode: Mode = "fused",
         sync: bool = True,
+        private: Visibility = True,
     ) -> list[Hit]:
+        """private: the private chunks that may come back; True all (the person's own search), False
+        none, a job's name only that job's (recalls in a conversation of that job)."""
         query = clean_query(query)
         if k < 1:
             raise InputError("k must be at least 1")
@@ -96,12 +104,12 @@ class Searcher:
         lexical: Future[list[list[str]]] | None = None
         if mode in ("fused", "lexical"):
             # SQLite and torch both release the GIL: the lexical half runs while the query is embedded
-            lexical = self._pool.submit(self._lexical, query, scopes, profile_id, kind, depth)
+            lexical = self._pool.submit(self._lexical, query, scopes, profile_id, kind, depth, private)
         rankings: list[list[str]] = []
         if mode in ("fused", "dense"):
             vector = self.index.embedder.embed_query(query)
             for scope, pid in scopes:
-                rankings.append(self.index.nearest(scope, pid, vector, depth))
+                rankings.append(self.index.nearest(scope, pid, vector, depth, private))
         if lexical is not None:
             rankings.extend(lexical.result())
         fused = fuse(rankings)
@@ -109,7 +117,7 @@ class Searcher:
         hits: list[Hit] = []
         for chunk_id, score in fused:
             row = rows.get(chunk_id)
-            if row is None or not self._allowed(row, profile_id):
+            if row is None or not self._allowed(row, profile_id, private):
                 continue
             hits.append(self._hit(row, score, query))
             if len(hits) == k:
@@ -123,17 +131,25 @@ class Searcher:
         profile_id: int | None,
         kind: Scope,
         depth: int,
+        private: Visibility,
     ) -> list[list[str]]:
-        rankings = [self.index.catalogue.search(query, scope, pid, depth) for scope, pid in scopes]
+        catalogue = self.index.catalogue
+        rankings = [catalogue.search(query, scope, pid, depth, private) for scope, pid in scopes]
         if profile_id is not None and kind != "knowledge":
             # a date in the question ("what did I say on 7 Nov?") ranks that day's entries
-            rankings.append(self.index.catalogue.on_dates(find_dates(query), profile_id, depth))
+            rankings.append(catalogue.on_dates(find_dates(query), profile_id, depth, private))
         return rankings
 
     @staticmethod
-    def _allowed(row: sqlite3.Row, profile_id: int | None) -> bool:
-        """Belt and braces: history is only ever returned to its own profile."""
-        return row["kind"] == "knowledge" or (profile_id is not None and row["profile_id"] == profile_id)
+    def _allowed(row: sqlite3.Row, profile_id: int | None, private: Visibility) -> bool:
+        """Belt and braces: history is only ever returned to its own profile, private text only as allowed."""
+        if row["kind"] == "knowledge":
+            return True
+        return (
+            profile_id is not None
+            and row["profile_id"] == profile_id
+            and may_see(private, bool(row["private"]), row["job"])
+        )
 
     @staticmethod
     def _hit(row: sqlite3.Row, score: float, query: str) -> Hit:
@@ -147,4 +163,6 @@ class Searcher:
             date=date.fromisoformat(row["date"]) if row["date"] else None,
             score=round(score, 6),
             citation=row["citation"],
+            job=row["job"],
+            private=bool(row["private"]),
         )

@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 from coach.errors import CoachError
 
 INDEX_DIR = "index"
+CHUNK_SCHEMA = 2
+"""What a collection's chunks carry; 2: the job they were written in and whether they are private to it."""
 
 
 class IndexUnavailable(CoachError):
@@ -73,9 +75,13 @@ def move_aside(home: Path) -> Path | None:
 
 
 def collection_metadata(model: str, dimension: int) -> dict[str, Any]:
-    return {"embedding_model": model, "embedding_dim": dimension}
+    return {"embedding_model": model, "embedding_dim": dimension, "chunk_schema": CHUNK_SCHEMA}
 
 
 def matches_model(metadata: dict[str, Any] | None, model: str, dimension: int) -> bool:
     meta = metadata or {}
     return meta.get("embedding_model") == model and meta.get("embedding_dim") == dimension
+
+
+def matches_schema(metadata: dict[str, Any] | None) -> bool:
+    return (metadata or {}).get("chunk_schema") == CHUNK_SCHEMA
