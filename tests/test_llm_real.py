@@ -238,18 +238,28 @@ def test_a_server_that_goes_away_falls_back_mid_session(store: Store, profile_id
     assert reply.fallback and reply.text == prompt.text and "cannot be reached" in reply.notice
 
 
-async def test_the_app_streams_from_the_bundled_model(coach: Coach) -> None:
+def local_model_app(coach: Coach):  # type: ignore[no-untyped-def]
+    """The app on the bundled model, with short replies."""
     from tui.app import CoachApp
-    from tui.conversation import ConversationScreen
-    from tui.widgets import Bubble
 
     coach.store.profiles.add("Ana")
     coach.settings = coach.settings.model_copy(update={"llm_provider": "llamacpp", "llm_max_tokens": 32})
-    app = CoachApp(coach, warm=False)
+    return CoachApp(coach, warm=False)
+
+
+async def start_quick_reflection(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("w")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_the_app_streams_from_the_bundled_model(coach: Coach) -> None:
+    from tui.conversation import ConversationScreen
+    from tui.widgets import Bubble
+
+    app = local_model_app(coach)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("w")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await start_quick_reflection(app, pilot)
         screen = app.screen
         assert isinstance(screen, ConversationScreen) and app._voice is not None
         said = [b.plain for b in screen.query(Bubble) if b.who == "coach"]
@@ -263,17 +273,12 @@ async def test_the_app_streams_from_the_bundled_model(coach: Coach) -> None:
 async def test_the_app_carries_on_when_the_model_process_is_killed(
     coach: Coach, kill_mid_reply: list[int]
 ) -> None:
-    from tui.app import CoachApp
     from tui.conversation import ConversationScreen
     from tui.widgets import Bubble
 
-    coach.store.profiles.add("Ana")
-    coach.settings = coach.settings.model_copy(update={"llm_provider": "llamacpp", "llm_max_tokens": 32})
-    app = CoachApp(coach, warm=False)
+    app = local_model_app(coach)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("w")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await start_quick_reflection(app, pilot)
         screen = app.screen
         assert kill_mid_reply and isinstance(screen, ConversationScreen) and app.is_running
         said = [b.plain for b in screen.query(Bubble) if b.who == "coach"]

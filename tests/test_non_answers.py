@@ -48,14 +48,20 @@ def test_every_stage_kind_that_asks_has_a_scaffold() -> None:
     assert load_non_answers().scaffolds["commitments"].startswith("What is one ten-minute step")
 
 
-@pytest.mark.parametrize("text", NON_ANSWERS)
-def test_i_dont_know_is_never_a_commitment(store: Store, profile_id: int, text: str) -> None:
-    engine, prompt = Engine.start(store, get_flow("what-so-what"), profile_id, today=TODAY)
-    for answer in ("We ran the retro and it went long.", "It matters because people leave early."):
+def at_now_what(store: Store, pid: int) -> Engine:
+    """A What / So what / Now what conversation at its commitments stage."""
+    engine, prompt = Engine.start(store, get_flow("what-so-what"), pid, today=TODAY)
+    for answer in ("We ran the retro and it went long.", "It showed me I say yes too fast."):
         prompt = engine.answer(answer)
         while prompt.kind == "followup":
             prompt = engine.decline()
     assert prompt.stage == "now_what"
+    return engine
+
+
+@pytest.mark.parametrize("text", NON_ANSWERS)
+def test_i_dont_know_is_never_a_commitment(store: Store, profile_id: int, text: str) -> None:
+    engine = at_now_what(store, profile_id)
     prompt = engine.answer(text)
     assert prompt.kind == "followup" and prompt.text.startswith("What is one ten-minute step")
     prompt = engine.answer(text)  # a second one: the stage is left skipped
@@ -67,12 +73,7 @@ def test_i_dont_know_is_never_a_commitment(store: Store, profile_id: int, text: 
 
 
 def test_a_scaffold_answered_becomes_the_commitment(store: Store, profile_id: int) -> None:
-    engine, prompt = Engine.start(store, get_flow("what-so-what"), profile_id, today=TODAY)
-    for text in ("A long day of calls.", "It showed me I say yes too fast."):
-        prompt = engine.answer(text)
-        while prompt.kind == "followup":
-            prompt = engine.decline()
-    assert prompt.stage == "now_what"
+    engine = at_now_what(store, profile_id)
     engine.answer("idk")
     prompt = engine.answer("Write the first paragraph of the proposal by Thursday")
     assert prompt.kind == "confirm"
