@@ -56,6 +56,25 @@ def write_private(path: Path, data: str) -> None:
             tmp.unlink()
 
 
+def writable_out(path: Path, *, force: bool = False) -> Path:
+    """A file the person asked a command to write: never inside the data home, never over an existing
+    file unless forced, never a folder or in a missing one. Raises InputError saying which."""
+    from coach.errors import InputError
+
+    target = path.expanduser().absolute()
+    home = data_home().resolve()
+    resolved = target.resolve()
+    if resolved == home or home in resolved.parents:
+        raise InputError(f"{path} is inside the data home ({home}); write it somewhere else")
+    if target.is_dir():
+        raise InputError(f"{path} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise InputError(f"the folder {target.parent} does not exist")
+    if target.exists() and not force:
+        raise InputError(f"{path} already exists; add --force to replace it")
+    return target
+
+
 def bundled_dir(name: str) -> Path:
     """A bundled data folder (prompts, knowledge): inside the installed package, or at the repo root."""
     here = Path(__file__).resolve().parent

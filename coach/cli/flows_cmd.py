@@ -15,6 +15,7 @@ from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_f
 from coach.dates import show_date
 from coach.engine.flows import Flow, get_flow, load_flows
 from coach.errors import InputError
+from coach.paths import writable_out, write_private
 from coach.streaks import utc
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ flows_app = typer.Typer(
 )
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AnswersOpt = Annotated[Path | None, typer.Option("--answers", help="YAML: stage id -> answer (or a list).")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the artefact (Markdown) here.")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the artefact (Markdown, 0600) here; never inside the data home."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Let --out replace an existing file.")]
 ResumeOpt = Annotated[
     bool | None, typer.Option("--resume/--new", help="Resume an unfinished session, or not.")
 ]
@@ -161,6 +166,7 @@ def run_flow(
     resume: bool | None,
     llm: str | None = None,
     show_context: bool = False,
+    force: bool = False,
 ) -> None:
     from coach.engine.engine import Engine
     from coach.engine.grounding import SearchRetriever
@@ -169,6 +175,9 @@ def run_flow(
     flow = get_flow(flow_name)
     if flow.job != job:
         raise InputError(f"flow '{flow.id}' is for {flow.job}, not {job}")
+    if out is not None:  # checked before anything is asked or stored
+        out = writable_out(out, force=force)
+        writable_out(_card_path(out), force=force)
     answers = _load_answers(answers_file) if answers_file else None
     interactive = answers is None and sys.stdin.isatty()
     with Coach.open() as coach:
@@ -218,6 +227,10 @@ def _stopped(prompt: Prompt, json_out: bool, shown: bool) -> None:
         )
 
 
+def _card_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.card.md")
+
+
 def _ask_resume(started: Any) -> bool:
     local = utc(started).astimezone()  # stored in UTC; the person reads their own clock
     when = f"{show_date(local.date(), weekday=True)} {local:%H:%M}"
@@ -229,9 +242,9 @@ def _emit(prompt: Prompt, json_out: bool, out: Path | None, replies: list[Reply]
     artefact = prompt.artefact
     assert artefact is not None
     if out:
-        out.write_text(artefact.markdown, encoding="utf-8")
+        write_private(out, artefact.markdown)
         if artefact.card:
-            out.with_name(f"{out.stem}.card.md").write_text(artefact.card, encoding="utf-8")
+            write_private(_card_path(out), artefact.card)
     if json_out:
         data = artefact.model_dump(mode="json")
         if replies:
@@ -260,8 +273,9 @@ def _command(job: str, default_flow: str, doc: str) -> Any:
         resume: ResumeOpt = None,
         llm: LlmOpt = None,
         show_context: ShowOpt = False,
+        force: ForceOpt = False,
     ) -> None:
-        run_flow(ctx, job, flow, answers, json_out, out, resume, llm, show_context)
+        run_flow(ctx, job, flow, answers, json_out, out, resume, llm, show_context, force)
 
     command.__doc__ = doc
     return command
