@@ -22,7 +22,7 @@ from typing import Any
 
 from tests.bench.bench_retrieval import Row, offline
 
-OVERHEAD_TARGET = 0.10  # of the bare time to first token, at most
+OVERHEAD_TARGET = 0.10  # of the bare time to first token, at most; tokens/s may fall by as much
 
 
 def bare_run(llama: Any, messages: list[dict[str, str]], max_tokens: int) -> tuple[float, int, float]:
@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     store.close()
     of, bf = statistics.median(ours_first), statistics.median(bare_first)
     overhead = (of - bf) / bf
+    rate = statistics.median(ours_rate) / statistics.median(bare_rate)
     rows = [
         Row("model process start and load (SmolLM2-135M)", f"{load_s:.2f} s"),
         Row("time to first token, median", f"{of * 1000:.0f} ms", f"{bf * 1000:.0f} ms", f"{of / bf:.2f}"),
@@ -114,14 +115,16 @@ def main(argv: list[str] | None = None) -> int:
             "tokens/s after the first, median",
             f"{statistics.median(ours_rate):.1f}",
             f"{statistics.median(bare_rate):.1f}",
-            f"{statistics.median(ours_rate) / statistics.median(bare_rate):.2f}",
+            f"{rate:.2f}",
+            f"≥ {1 - OVERHEAD_TARGET:.2f}",
+            "ok" if rate >= 1 - OVERHEAD_TARGET else "MISSED",
         ),
     ]
     print(f"LLM benchmark, {args.runs} alternating runs, {args.max_tokens} tokens max, 2 threads")
     print(f"{'metric':38} {'coach':>10} {'bare':>10} {'ratio':>8} {'target':>8} status")
     for r in rows:
         print(f"{r.metric:38} {r.ours:>10} {r.raw:>10} {r.ratio:>8} {r.target:>8} {r.status}")
-    return 0 if overhead <= OVERHEAD_TARGET else 1
+    return 0 if overhead <= OVERHEAD_TARGET and rate >= 1 - OVERHEAD_TARGET else 1
 
 
 if __name__ == "__main__":
