@@ -8,6 +8,7 @@ from pathlib import Path
 HOME_ENV = "COACH_HOME"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+PRIVATE_UMASK = 0o077
 
 
 def data_home() -> Path:
@@ -20,8 +21,21 @@ def data_home() -> Path:
     return Path(platformdirs.user_data_dir("coach", appauthor=False))
 
 
+def private_umask() -> None:
+    """From now on this process creates files 0600 and folders 0700 (a stricter umask is kept).
+
+    chromadb, hnswlib and SQLite create what they write with the process umask (often 644/755), and
+    chromadb writes from threads of its own, so the umask is set once for the process, not around calls.
+    """
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
+
+
 def ensure_home(home: Path) -> Path:
-    """Create the data home (0700) if missing; tighten it to 0700 if we own it and it is looser."""
+    """Create the data home (0700) if missing; tighten it to 0700 if we own it and it is looser.
+
+    Opening the home also sets the private umask, so whatever is created under it is the owner's alone.
+    """
+    private_umask()
     home.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     try:
         if home.stat().st_mode & 0o777 != DIR_MODE and home.stat().st_uid == os.getuid():

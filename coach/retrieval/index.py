@@ -10,6 +10,7 @@ from typing import Any
 from coach.config import Settings, load_settings
 from coach.errors import NotFoundError
 from coach.models import Session
+from coach.paths import private_umask
 from coach.retrieval import privacy, vectors
 from coach.retrieval.chunks import (
     Chunk,
@@ -82,6 +83,7 @@ class Index:
     def _open_client(self) -> Any:
         """Open chromadb; a missing or unreadable embedded index is rebuilt from the records, and said so."""
         home = self.store.home
+        private_umask()  # chromadb makes its folders and files with the umask: keep them 0700/0600
         if self.settings.chroma_url:
             return vectors.open_client(home, self.settings.chroma_url)
         if not vectors.index_path(home).exists() and self.catalogue.count() > 0:
