@@ -80,6 +80,10 @@ questions: "What metric first?\\nHow did you test it?\\nWhat would you cut?"
     assert art["stored"]["reviewed"] == [c["id"] for c in listed]
     assert any(r["citation"].startswith("[commitment ") for r in art["recalls"])
     assert "offsite" in art["markdown"] and "offsite" not in art["card"]
+    assert (
+        "## Questions for the group\nWhat metric first?\nHow did you test it?\nWhat would you cut?"
+        in (art["markdown"])
+    )
     hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")
     assert any(h["citation"].startswith("[session ") for h in hits)
     hits = as_json(capsys, "search", "Founders Circle hot seat pricing", "--kind", "history", "-k", "3")
