@@ -5,6 +5,29 @@ from __future__ import annotations
 import sys
 
 
+def undecodable(args: list[str]) -> str | None:
+    """Why the arguments are refused, or None: one that was not valid UTF-8 names its place and byte.
+
+    Python hands undecodable bytes over as lone surrogates (surrogateescape); they cannot be stored,
+    searched or printed, and guessing at them would store text the person did not write.
+    """
+    for n, arg in enumerate(args, 1):
+        for ch in arg:
+            code = ord(ch)
+            if 0xD800 <= code <= 0xDFFF:
+                byte = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+                return f"argument {n} is not valid UTF-8 ({byte}); nothing was stored"
+    return None
+
+
+def refuse_undecodable(args: list[str]) -> None:
+    """Exit 2 with one line when an argument is not valid UTF-8 (before anything is opened)."""
+    why = undecodable(args)
+    if why:
+        print(f"coach: {why}", file=sys.stderr)
+        sys.exit(2)
+
+
 def _tui_args(args: list[str]) -> tuple[bool, str | None]:
     """(True, profile) when the arguments only open the app: none, or --profile/-p NAME."""
     if not args:
@@ -17,7 +40,9 @@ def _tui_args(args: list[str]) -> tuple[bool, str | None]:
 
 
 def main() -> None:
-    tui, profile = _tui_args(sys.argv[1:])
+    args = sys.argv[1:]
+    refuse_undecodable(args)
+    tui, profile = _tui_args(args)
     if tui:
         from coach.launch import launch_tui
 

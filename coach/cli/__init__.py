@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+# typer carries its own click (typer._click): its usage errors are these classes, not the click package's
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
 from coach import __version__
 from coach.cli import (
     commitment,
@@ -22,6 +25,7 @@ from coach.cli import (
     voice_cmd,
 )
 from coach.cli.state import CliState
+from coach.entry import refuse_undecodable
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -86,10 +90,33 @@ def _one_line(exc: ValidationError) -> str:
     return msg if msg.split(":")[0] in where or ":" in msg else f"{where}: {msg}"
 
 
+def _usage_line(exc: UsageError) -> str:
+    """A usage error in one line, like every other refusal, with where to find the command's help."""
+    message = " ".join(exc.format_message().split())
+    if exc.ctx is None:
+        return message
+    return f"{message} (see: {exc.ctx.command_path} --help)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    refuse_undecodable(args)
     try:
-        app(args=argv, prog_name="coach")
+        # not standalone: click's usage errors come here to be told in one line, not usage + hint + error
+        code = app(args=args, prog_name="coach", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        print(f"coach: {_usage_line(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except typer.TyperException as exc:  # click's other errors (a file that cannot be opened...)
+        print(f"coach: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -98,3 +125,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    # a command that ends with typer.Exit(n) returns n here; one that returns normally, None
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.common import active, due, emit_json, open_store, say, table
+from coach.cli.common import Id, active, due, emit_json, id_number, open_store, say, table
 from coach.cli.state import profile_of
 from coach.models import COMMITMENT_STATUSES, Commitment
 
@@ -21,7 +21,9 @@ def add(
     due_raw: Annotated[
         str | None, typer.Option("--due", help="Due date: 2026-12-03, Friday, next week...")
     ] = None,
-    goal_id: Annotated[int | None, typer.Option("--goal", help="The goal this serves.")] = None,
+    goal_id: Annotated[
+        int | None, typer.Option("--goal", parser=id_number, help="The goal this serves.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Add a commitment."""
@@ -62,7 +64,7 @@ def list_(
 @app.command("set-status")
 def set_status(
     ctx: typer.Context,
-    commitment_id: int,
+    commitment_id: Id,
     status: str,
     note: Annotated[str | None, typer.Option("--note", help="What got in the way.")] = None,
 ) -> None:

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
@@ -20,6 +21,26 @@ from coach.models import Profile
 from coach.store import Store
 
 console = Console(highlight=False)
+MAX_ID = 2**63 - 1
+"""SQLite's largest integer: a larger id names no record, and binding one raises OverflowError."""
+
+
+def id_number(value: Any) -> int:
+    """A record id: a whole number from 1 to MAX_ID, else a one-line usage error before anything opens."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip()
+        # isdigit alone passes '²' and other digits int() refuses; 19 digits bound int()'s work
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
+    if 1 <= number <= MAX_ID:
+        return number
+    shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:24]}..."
+    raise typer.BadParameter(f"'{shown}' is not an id (a whole number from 1 to {MAX_ID})")
+
+
+Id = Annotated[int, typer.Argument(parser=id_number, show_default=False)]
+"""A record id argument (goal, commitment...); an id option passes parser=id_number too."""
 
 
 @contextmanager

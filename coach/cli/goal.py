@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.common import active, due, emit_json, open_store, say, table
+from coach.cli.common import Id, active, due, emit_json, open_store, say, table
 from coach.cli.state import profile_of
 from coach.models import GOAL_STATUSES, Goal
 
@@ -61,7 +61,7 @@ def list_(
 
 
 @app.command("show")
-def show(ctx: typer.Context, goal_id: int, json_out: JsonOpt = False) -> None:
+def show(ctx: typer.Context, goal_id: Id, json_out: JsonOpt = False) -> None:
     """Show one goal with its milestones and commitments."""
     with open_store(readonly=True) as store:
         prof = active(store, profile_of(ctx))
@@ -97,7 +97,7 @@ def show(ctx: typer.Context, goal_id: int, json_out: JsonOpt = False) -> None:
 
 
 @app.command("set-status")
-def set_status(ctx: typer.Context, goal_id: int, status: str) -> None:
+def set_status(ctx: typer.Context, goal_id: Id, status: str) -> None:
     """Set a goal's status: active, at-risk, done or dropped."""
     with open_store() as store:
         prof = active(store, profile_of(ctx))
@@ -108,7 +108,7 @@ def set_status(ctx: typer.Context, goal_id: int, status: str) -> None:
 @app.command("milestone")
 def milestone(
     ctx: typer.Context,
-    goal_id: int,
+    goal_id: Id,
     title: str,
     due_raw: Annotated[str | None, typer.Option("--due", help="Due date.")] = None,
 ) -> None:
