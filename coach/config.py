@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import difflib
+import sys
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -20,6 +23,35 @@ from coach.paths import data_home, ensure_home, write_private
 Provider = Literal["none", "llamacpp", "ollama", "openai"]
 # The regions in prompts/safety/resources.yaml (tests/test_safety.py keeps the two lists equal).
 SafetyRegion = Literal["international", "us", "uk", "ie"]
+# The bundled models, as in coach.retrieval.embeddings.KNOWN_DIMENSIONS (not imported: it loads LangChain).
+EmbeddingModel = Literal["all-MiniLM-L6-v2"]
+
+
+def _one_line(value: str) -> str:
+    """A setting's text is one printable line: no control characters, and nothing that is not UTF-8."""
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValueError("is not valid UTF-8")
+    if not value.isprintable():
+        raise ValueError("must be one line of printable text")
+    return value
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL with a host, as the LangChain clients and chromadb's HttpClient need."""
+    _one_line(value)
+    parts = urlsplit(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or " " in value:
+        raise ValueError("must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434")
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
+ModelName = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_one_line)]
+Url = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_http_url)]
 
 
 class Settings(BaseSettings):
@@ -29,22 +61,22 @@ class Settings(BaseSettings):
         env_prefix="COACH_", extra="ignore", use_attribute_docstrings=True, validate_default=True
     )
 
-    profile: str | None = None
+    profile: Name | None = None
     """Name of the active profile. Unset: the only profile, when there is exactly one."""
 
     llm_provider: Provider = "none"
     """Chat model provider: none (the guided engine), llamacpp, ollama or openai."""
 
-    llm_model: str | None = None
+    llm_model: ModelName | None = None
     """Model name for ollama or openai; for llamacpp, a path to a GGUF file (unset: the bundled SmolLM2)."""
 
-    llm_base_url: str | None = None
+    llm_base_url: Url | None = None
     """Base URL of an Ollama or OpenAI-compatible server."""
 
-    llm_timeout: float = 60.0
+    llm_timeout: float = Field(default=60.0, gt=0, le=3600, allow_inf_nan=False)
     """Seconds to wait for the chat model before falling back to the guided engine."""
 
-    llm_context: int | None = None
+    llm_context: int | None = Field(default=None, ge=512, le=2**21)
     """Context window in tokens for the token budget (unset: 2048 llamacpp, 4096 ollama, 8192 openai)."""
 
     llm_max_tokens: int = Field(default=200, ge=16, le=4096)
@@ -56,10 +88,10 @@ class Settings(BaseSettings):
     local_only: bool = True
     """Refuse any LLM endpoint that is not on this machine until this is turned off."""
 
-    chroma_url: str | None = None
+    chroma_url: Url | None = None
     """URL of a Chroma server (chroma run). Unset: the embedded index under the data home."""
 
-    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_model: EmbeddingModel = "all-MiniLM-L6-v2"
     """Sentence-transformers model used for the retrieval index (bundled, never downloaded)."""
 
     safety_region: SafetyRegion = "international"
@@ -77,22 +109,83 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_path()))
 
 
+_warned: set[str] = set()
+"""Problems already told on stderr: each once per process, however often the settings are read."""
+
+
 def load_settings() -> Settings:
-    """Read the settings now (never at import time)."""
-    read_config(config_path())  # a clear message for a broken file, before pydantic's
+    """Read the settings now (never at import time). A bad value is named on stderr and its default used."""
+    settings, problems, _ = _load()
+    _warn(problems)
+    return settings
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        if problem not in _warned:
+            _warned.add(problem)
+            print(f"coach: warning: {problem}", file=sys.stderr)
+
+
+def problems() -> list[str]:
+    """What load_settings ignores, one line each (for coach doctor); [] when every setting is good."""
+    return _load()[1]
+
+
+def _load() -> tuple[Settings, list[str], set[str]]:
+    """(settings, the problems, the names whose bad value was replaced by its default).
+
+    A value that would break later commands (a timeout of nan, a URL that is not one) is left in the file
+    for the person to fix, but never used: every default is the safe choice (no model, local only).
+    """
+    path = config_path()
+    file_values = read_config(path)  # a clear message for a broken file, before pydantic's
+    found = [
+        f"{path}: unknown setting '{_shown(key)}'{_did_you_mean(key)}; ignored"
+        for key in file_values
+        if key not in Settings.model_fields
+    ]
     try:
-        return Settings()
+        return Settings(), found, set()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"setting '{where}': {first['msg']} (check {config_path()} and COACH_* variables)"
-        ) from exc
+        bad: dict[str, str] = {}
+        for err in exc.errors():
+            if not err["loc"] or err["loc"][0] not in Settings.model_fields:
+                raise ConfigError(f"settings: {_reason(err)} (check {path} and COACH_* variables)") from exc
+            bad.setdefault(str(err["loc"][0]), _reason(err))
+    env_values = EnvSettingsSource(Settings)()
+    for name, reason in bad.items():
+        where = f"COACH_{name.upper()}" if name in env_values else str(path)
+        default = Settings.model_fields[name].get_default()
+        found.append(f"{where}: {name}: {reason}; using the default ({default!r})")
+    try:
+        settings = Settings(**{name: Settings.model_fields[name].get_default() for name in bad})
+    except ValidationError as exc:  # not expected: the defaults are valid (validate_default)
+        raise ConfigError(f"settings: {_reason(exc.errors()[0])} (check {path})") from exc
+    return settings, found, set(bad)
+
+
+def _reason(err: Any) -> str:
+    """pydantic's message for one error, without its 'Value error, ' prefix."""
+    message = str(err.get("ctx", {}).get("error") or err["msg"])
+    return message[:1].lower() + message[1:]
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A name as it may be printed: short, and with anything unprintable escaped."""
+    text = text if len(text) <= limit else f"{text[:limit]}..."
+    return text if text.isprintable() else text.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, list(Settings.model_fields), n=1) if len(name) < 100 else []
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def describe() -> list[dict[str, Any]]:
     """Every setting with its effective value, where the value came from, and its documentation."""
-    settings = load_settings()
+    settings, problems, ignored = _load()
+    _warn(problems)
     env_values = EnvSettingsSource(Settings)()
     file_values = read_config(config_path())
     rows: list[dict[str, Any]] = [
@@ -104,7 +197,9 @@ def describe() -> list[dict[str, Any]]:
         }
     ]
     for name, field in Settings.model_fields.items():
-        if name in env_values:
+        if name in ignored:
+            source = "default (the value set is not valid: see the warning)"
+        elif name in env_values:
             source = f"env COACH_{name.upper()}"
         elif name in file_values:
             source = str(config_path())
@@ -122,25 +217,50 @@ def _env_home_set() -> bool:
     return bool(os.environ.get("COACH_HOME", "").strip())
 
 
-def set_value(name: str, value: Any) -> None:
-    """Write one setting to config.toml, validated and typed first ("true" is a boolean); None removes it."""
-    import tomli_w
-    from pydantic import TypeAdapter
-
+def validate_value(name: str, value: Any) -> Any:
+    """The value typed and checked as the setting would be read ("true" is a boolean), or ConfigError."""
     field = Settings.model_fields.get(name)
     if field is None:
-        raise ConfigError(f"unknown setting '{name}' (see: coach config show)")
+        raise ConfigError(f"unknown setting '{_shown(name)}'{_did_you_mean(name)} (see: coach config show)")
+    # the field's own constraints (ranges, lengths, URL checks) travel in its metadata
+    typ: Any = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(typ)
+    try:
+        typed = adapter.validate_python(value)
+    except ValidationError as exc:
+        raise ConfigError(f"setting '{name}': {_reason(exc.errors()[0])}") from exc
+    if name == "profile" and typed is not None:
+        _profile_exists(typed)
+    return typed
+
+
+def _profile_exists(name: str) -> None:
+    """A profile setting must name a profile in the store (read only: the app may hold the lock)."""
+    from coach.errors import NotFoundError
+    from coach.store import Store
+    from coach.store.db import DB_NAME
+
+    if not (data_home() / DB_NAME).exists():
+        raise ConfigError(f"setting 'profile': there are no profiles yet (coach profile add {_shown(name)})")
+    with Store.open(readonly=True) as store:
+        try:
+            store.profiles.by_name(name)
+        except NotFoundError as exc:
+            raise ConfigError(f"setting 'profile': {exc} (see: coach profile list)") from exc
+
+
+def set_value(name: str, value: Any) -> None:
+    """Write one setting to config.toml, validated and typed first; None removes it.
+
+    Nothing is written when the value is refused, so a bad value never reaches the next command.
+    """
+    import tomli_w
+
+    typed = None if value is None else validate_value(name, value)
     path = config_path(ensure_home(data_home()))
     values = read_config(path)
-    if value is None:
+    if typed is None:
         values.pop(name, None)
     else:
-        try:
-            typed = TypeAdapter(field.annotation or str).validate_python(value)
-        except ValidationError as exc:
-            raise ConfigError(f"setting '{name}': {exc.errors()[0]['msg']}") from exc
-        if typed is None:
-            values.pop(name, None)
-        else:
-            values[name] = typed
+        values[name] = typed
     write_private(path, tomli_w.dumps(values))

@@ -34,9 +34,9 @@ def test_file_then_environment_precedence(home: Path, monkeypatch: pytest.Monkey
 
 def test_data_home_is_read_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "other"))
-    config.set_value("profile", "Ana")
+    config.set_value("llm_model", "qwen")  # (a profile must exist first: see test_hostile_cli)
     assert (tmp_path / "other" / "config.toml").exists()
-    assert config.load_settings().profile == "Ana"
+    assert config.load_settings().llm_model == "qwen"
 
 
 def test_bad_values_are_refused_with_the_setting_named(home: Path) -> None:
@@ -52,9 +52,20 @@ def test_broken_config_file_names_the_file(home: Path) -> None:
     (home / "config.toml").write_text("llm_provider = [unclosed")
     with pytest.raises(ConfigError, match=r"config\.toml is not valid TOML"):
         config.load_settings()
-    (home / "config.toml").write_text('llm_provider = "nope"')
-    with pytest.raises(ConfigError, match="llm_provider"):
-        config.load_settings()
+
+
+def test_a_bad_value_in_the_file_is_named_and_its_default_used(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.mkdir()
+    (home / "config.toml").write_text('llm_provider = "nope"\nllm_model = "qwen"')
+    loaded = config.load_settings()
+    assert loaded.llm_provider == "none" and loaded.llm_model == "qwen"
+    err = capsys.readouterr().err
+    assert f"{home / 'config.toml'}: llm_provider:" in err and "using the default ('none')" in err
+    config.load_settings()
+    assert capsys.readouterr().err == ""  # told once per process
+    assert config.problems() and "llm_provider" in config.problems()[0]
 
 
 def test_removing_a_setting(home: Path) -> None:
