@@ -1,11 +1,11 @@
-"""One writing process per data home: an advisory lock that names its holder."""
+"""One writing process per data home: an advisory lock that names its holder (pid, host, start time)."""
 
 from __future__ import annotations
 
 import fcntl
 import json
 import os
-import sys
+import socket
 import time
 from pathlib import Path
 
@@ -31,7 +31,8 @@ class HomeLock:
             os.close(fd)
             raise LockedError(self._held_message()) from None
         os.ftruncate(fd, 0)
-        holder = {"pid": os.getpid(), "command": " ".join(sys.argv)[:200], "since": time.time()}
+        # never the command line: its arguments are the person's words, and other processes print this
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
         os.write(fd, json.dumps(holder).encode())
         self._fd = fd
 
@@ -40,11 +41,15 @@ class HomeLock:
             holder = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError):
             holder = {}
-        who = f"pid {holder.get('pid', '?')}"
-        if holder.get("command"):
-            who += f", '{holder['command']}'"
-        if holder.get("since"):
-            who += f", since {time.strftime('%H:%M:%S', time.localtime(holder['since']))}"
+        if not isinstance(holder, dict):
+            holder = {}
+        # only the fields we write, and only if they look right: an older coach also wrote its command line
+        pid, host, since = holder.get("pid"), holder.get("host"), holder.get("since")
+        who = f"pid {pid}" if isinstance(pid, int) else "pid ?"
+        if isinstance(host, str) and host.isprintable() and 0 < len(host) <= 255:
+            who += f" on {host}"
+        if isinstance(since, int | float) and 0 < since < 2**40:
+            who += f", since {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(since))}"
         return (
             f"another coach process ({who}) is using {self.home}; close it first, "
             "or set COACH_HOME to use another data folder"
@@ -52,6 +57,7 @@ class HomeLock:
 
     def release(self) -> None:
         if self._fd is not None:
+            os.ftruncate(self._fd, 0)  # a free lock names no one
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
