@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sqlite3
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -11,7 +13,7 @@ from typing import Literal
 from coach import bundled
 from coach.errors import CoachError
 from coach.lock import HomeLock
-from coach.paths import DIR_MODE, FILE_MODE, bundled_dir, data_home
+from coach.paths import bundled_dir, data_home
 from coach.store.db import DB_NAME, Database, migrations
 
 Level = Literal["ok", "warn", "fail"]
@@ -31,7 +33,8 @@ def run_checks(home: Path | None = None) -> list[Check]:
     home = home or data_home()
     return [
         _home(home),
-        *_files(home),
+        _permissions(home),
+        _settings(),
         _schema(home),
         _lock(home),
         _bundled("prompts", "*"),
@@ -48,19 +51,80 @@ def run_checks(home: Path | None = None) -> list[Check]:
 def _home(home: Path) -> Check:
     if not home.exists():
         return Check("data home", "ok", f"{home} (created on first use)")
-    mode = home.stat().st_mode & 0o777
-    if mode != DIR_MODE:
-        return Check("data home", "warn", f"{home} is {oct(mode)}, expected 0o700 (chmod 700 it)")
-    return Check("data home", "ok", f"{home} (0o700)")
+    return Check("data home", "ok", str(home))
 
 
-def _files(home: Path) -> list[Check]:
+SHOWN = 10
+"""Paths named in the permissions check's detail (with a count of the rest); --fix takes them all."""
+
+
+def loose_paths(home: Path) -> list[Path]:
+    """Every folder and file in the data home (itself included) its group or others may use.
+
+    The whole tree is walked, not a list of known files: chromadb, backups and exports add their own.
+    Symbolic links are not followed (their own mode means nothing).
+    """
     if not home.exists():
         return []
-    loose = [p.name for p in home.iterdir() if p.is_file() and p.stat().st_mode & 0o777 != FILE_MODE]
-    if loose:
-        return [Check("file permissions", "warn", f"not 0o600: {', '.join(sorted(loose))}")]
-    return [Check("file permissions", "ok", "every file is 0o600")]
+    found: list[Path] = []
+    for root, dirs, files in os.walk(home):
+        here = Path(root)
+        if here == home and _loose(here):
+            found.append(here)
+        found.extend(here / n for n in sorted(dirs) + sorted(files) if _loose(here / n))
+    return found
+
+
+def _loose(path: Path) -> bool:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISLNK(mode) and bool(mode & 0o077)
+
+
+def _permissions(home: Path) -> Check:
+    loose = loose_paths(home)
+    if not loose:
+        return Check("permissions", "ok", "nothing in the data home is open to group or others")
+    names = [_relative(p, home) for p in loose]
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return Check(
+        "permissions",
+        "fail",
+        f"{len(names)} open to group or others: {', '.join(names[:SHOWN])}{more}; "
+        f"fix with: coach doctor --fix (or chmod -R go-rwx {home})",
+    )
+
+
+def _relative(path: Path, home: Path) -> str:
+    return f"{oct(path.lstat().st_mode & 0o777)} {path if path == home else path.relative_to(home)}"
+
+
+def fix_permissions(home: Path | None = None) -> tuple[list[Path], list[str]]:
+    """Take group and other access away from every loose path: (fixed, problems that stayed)."""
+    home = home or data_home()
+    fixed: list[Path] = []
+    failed: list[str] = []
+    for path in loose_paths(home):
+        try:
+            path.chmod(path.lstat().st_mode & 0o700)
+            fixed.append(path)
+        except OSError as exc:
+            failed.append(f"{path}: {exc.strerror}")
+    return fixed, failed
+
+
+def _settings() -> Check:
+    from coach.config import problems
+
+    try:
+        found = problems()
+    except CoachError as exc:
+        return Check("settings", "fail", str(exc))
+    if found:
+        return Check("settings", "warn", f"ignored, defaults used: {'; '.join(found)}")
+    return Check("settings", "ok", "every setting is valid")
 
 
 def _schema(home: Path) -> Check:

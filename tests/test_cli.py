@@ -142,10 +142,10 @@ def test_doctor(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert checks["embedding model"]["level"] == "ok"
     assert checks["knowledge"]["level"] == "ok"
     (home / "coach.db").chmod(0o644)
-    checks = {c["name"]: c for c in as_json(capsys, "doctor")}
-    assert (
-        checks["file permissions"]["level"] == "warn" and "coach.db" in checks["file permissions"]["detail"]
-    )
+    code, out, _ = coach(capsys, "doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(out)}
+    assert code == 1  # a file others can read is a failure, named by its path
+    assert checks["permissions"]["level"] == "fail" and "0o644 coach.db" in checks["permissions"]["detail"]
 
 
 def test_doctor_fails_on_a_corrupt_database(capsys: pytest.CaptureFixture[str], home: Path) -> None:
