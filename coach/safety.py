@@ -13,10 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from coach.paths import bundled_dir
+from coach.safe_load import LoadError, load_yaml
 from coach.safety_text import SafetyDataError, compile_patterns, normalise
 
 __all__ = [
@@ -127,11 +127,11 @@ def safety_dir() -> Path:
 
 def _read(path: Path, model: type[BaseModel]) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise SafetyDataError(f"{path}: cannot read it ({exc})") from exc
-    except yaml.YAMLError as exc:
-        raise SafetyDataError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    except LoadError as exc:
+        raise SafetyDataError(str(exc)) from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:

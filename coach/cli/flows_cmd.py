@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
@@ -16,6 +15,7 @@ from coach.dates import show_date
 from coach.engine.flows import Flow, get_flow, load_flows
 from coach.errors import InputError
 from coach.paths import writable_out, write_private
+from coach.safe_load import load_yaml
 from coach.streaks import utc
 
 if TYPE_CHECKING:
@@ -72,8 +72,8 @@ def show(name: str, json_out: JsonOpt = False) -> None:
 
 def _load_answers(path: Path) -> dict[str, list[str]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the answers file {path}: {str(exc).splitlines()[0]}") from exc
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of stage id to answer")

@@ -6,11 +6,11 @@ import string
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from coach.errors import CoachError
 from coach.paths import bundled_dir
+from coach.safe_load import LoadError, load_yaml
 
 Job = Literal["goal", "reflection", "meeting-prep", "mentor-feedback"]
 StageType = Literal["text", "mood", "date", "tags", "commitments", "review", "milestones", "confirm", "link"]
@@ -145,11 +145,11 @@ def load_flow_file(path: Path) -> Flow:
     from coach.engine.checks import CHECKS
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), source=path.name)
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowError(f"{path.name}: cannot read it ({exc})") from exc
-    except yaml.YAMLError as exc:
-        raise FlowError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    except LoadError as exc:
+        raise FlowError(str(exc)) from exc
     if not isinstance(data, dict):
         raise FlowError(f"{path.name}: expected a mapping with id, title, job, stages, summary")
     try:

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from coach.paths import bundled_dir
 from coach.retrieval.chunks import Chunk
+from coach.safe_load import LoadError, load_yaml
 
 NOTE_CHUNK_CHARS = 900
 USER_PREFIX = "my-"
@@ -40,7 +39,6 @@ class NoteError(ValueError):
     pass
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 
@@ -54,9 +52,9 @@ def parse_note(path: Path, *, user: bool = False) -> Note:
     body = raw
     if m := _FRONT.match(raw):
         try:
-            meta = yaml.load(m[1], Loader=_Loader) or {}
-        except yaml.YAMLError as exc:
-            raise NoteError(f"{path.name}: front matter is not valid YAML ({exc})") from exc
+            meta = load_yaml(m[1], source=path.name) or {}
+        except LoadError as exc:  # an alias bomb or a bad date is this note's problem, not every search's
+            raise NoteError(f"{path.name}: front matter: {exc.reason}") from exc
         if not isinstance(meta, dict):
             raise NoteError(f"{path.name}: front matter must be a mapping")
         body = m[2]

@@ -7,9 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from coach.errors import InputError
+from coach.safe_load import LoadError, load_yaml
 from coach.transfer.entries import Candidate, Item, invalid
 from coach.validate import LONG_MAX
 
@@ -17,7 +16,6 @@ SUFFIXES = (".md", ".markdown")
 MAX_NOTE_BYTES = 4 * LONG_MAX
 """A note longer than this could not be stored (a turn holds LONG_MAX characters); it is not even read."""
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
@@ -28,17 +26,23 @@ class Skip(Exception):
     """This file is not imported, for the reason given."""
 
 
-def split_front(text: str) -> tuple[dict[str, Any], str]:
-    """The front matter as a mapping, and the body after it exactly as written."""
+def split_front(text: str, where: str = "front matter") -> tuple[dict[str, Any], str]:
+    """The front matter as a mapping, and the body after it exactly as written.
+
+    Front matter past a safety bound (an alias bomb, nesting 5,000 deep) is a LoadError naming `where`: the
+    whole import is refused, as a broken JSON export is, rather than one file quietly left out.
+    """
     m = _FRONT.match(text)
     if not m:
         return {}, text
     try:
-        meta = yaml.load(m[1] or "", Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        raise Skip(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
-    except ValueError as exc:  # e.g. date: 2024-02-30, which YAML reads as a date
-        raise Skip(f"impossible date in the front matter ({exc})") from None
+        meta = load_yaml(m[1] or "", source=where) or {}
+    except LoadError as exc:
+        if exc.kind == "syntax":
+            raise Skip(f"front matter is not valid YAML ({exc.detail})") from None
+        if exc.kind == "value":  # e.g. date: 2024-02-30, which YAML reads as a date
+            raise Skip(f"impossible date in the front matter ({exc.detail})") from None
+        raise
     if not isinstance(meta, dict):
         raise Skip("front matter must be a mapping (key: value lines)")
     return meta, text[m.end() :]
@@ -90,7 +94,7 @@ def read_note(path: Path, where: str) -> Candidate:
     except UnicodeDecodeError as exc:
         raise Skip(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
     text = text.removeprefix("\ufeff")
-    meta, body = split_front(text)
+    meta, body = split_front(text, where)
     tags = list(dict.fromkeys(front_tags(meta) + hashtags(body)))
     return Candidate(where=where, started_at=when(meta, path), text=body, tags=tags)
 

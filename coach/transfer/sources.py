@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
+from coach.safe_load import load_json
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest JSON export read (a journal of 20 years is a few MB); larger files are refused unread."""
@@ -35,23 +35,12 @@ def existing_file(path: Path) -> Path:
     return path
 
 
-def decode_json(raw: bytes, name: str) -> Any:
+def decode_json(raw: bytes, name: str, limit: int = MAX_FILE_BYTES) -> Any:
     """Parse JSON; bytes that are not UTF-8 survive as surrogates so the entry holding them is reported."""
     if not raw.strip():
         raise InputError(f"{name} is empty")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    text = raw.decode("utf-8", errors="surrogateescape")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        early = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        hint = " (the file ends early: is the export complete?)" if early else ""
-        raise InputError(
-            f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{hint}"
-        ) from None
-    except RecursionError:
-        raise InputError(f"{name} is not valid JSON: nested too deeply") from None
+    # Bounded: a number of 5,000 digits or nesting 5,000 deep is one line, never a traceback.
+    return load_json(raw, source=name, max_bytes=limit)
 
 
 def read_json(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
@@ -62,7 +51,7 @@ def read_json(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
         if head == ZIP_MAGIC:
             raise InputError(f"{path} is a zip archive, not a JSON file")
         raw = head + fh.read()
-    return decode_json(raw, str(path))
+    return decode_json(raw, str(path), limit)
 
 
 def is_zip(path: Path) -> bool:
@@ -87,7 +76,7 @@ def zip_journals(path: Path, limit: int = MAX_FILE_BYTES) -> list[tuple[str, Any
             for info in sorted(members, key=lambda i: i.filename):
                 name = f"{path.name}:{info.filename}"
                 check_size(info.file_size, name, limit)
-                out.append((info.filename, decode_json(zf.read(info), name)))
+                out.append((info.filename, decode_json(zf.read(info), name, limit)))
             return out
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as exc:
         raise InputError(f"{path} is not a readable zip archive ({exc}): is the download complete?") from None
