@@ -123,8 +123,8 @@ def test_the_brief_keeps_the_questions_for_the_group(store: Store, profile_id: i
     assert prompt.done and prompt.artefact is not None
     brief = prompt.artefact.markdown
     assert (
-        "## Questions for the group\nWhat would you charge?\nWho should I ask first?\nWhat am I not seeing?"
-        in brief
+        "## Questions for the group\n- What would you charge?\n- Who should I ask first?\n"
+        "- What am I not seeing?" in brief
     )
     assert "✓ Three questions" in brief
 

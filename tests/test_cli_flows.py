@@ -81,7 +81,7 @@ questions: "What metric first?\\nHow did you test it?\\nWhat would you cut?"
     assert any(r["citation"].startswith("[commitment ") for r in art["recalls"])
     assert "offsite" in art["markdown"] and "offsite" not in art["card"]
     assert (
-        "## Questions for the group\nWhat metric first?\nHow did you test it?\nWhat would you cut?"
+        "## Questions for the group\n- What metric first?\n- How did you test it?\n- What would you cut?"
         in (art["markdown"])
     )
     hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")

@@ -162,6 +162,7 @@ class ConversationScreen(CoachScreen):
             log = self.query_one("#log", VerticalScroll)
             log.mount(ArtefactView(prompt.artefact))  # it scrolls itself into view and takes the focus
             self.query_one(Composer).disabled = True
+            self._final_checks(prompt)
             self.notify("Saved to your history.", title=self.flow.title)
             self.coach_app.refresh_home()
             return
@@ -173,6 +174,21 @@ class ConversationScreen(CoachScreen):
                 "Paused. Esc leaves; the conversation picks up here next time.", title=self.flow.title
             )
         self._side(prompt)
+
+    def _final_checks(self, prompt: Prompt) -> None:
+        """The side panel at the end: the checks as judged on the final wording, not the last follow-up's."""
+        assert prompt.artefact is not None
+        checks = prompt.artefact.checks
+        if not checks or self.showing_context:
+            return
+        text = Text("Checks on your final wording\n", style="bold")
+        for check in checks:
+            mark, style = ("✓", "green") if check.ok else ("⚠", "yellow")
+            text.append(
+                f"{mark} {check.label}" + ("" if check.ok else f": {check.message}") + "\n", style=style
+            )
+        self.side_text = text
+        self.query_one("#side-body", Static).update(text)
 
     def _side(self, prompt: Prompt, reply: Reply | None = None) -> None:
         if self.showing_context:

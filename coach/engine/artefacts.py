@@ -25,8 +25,17 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {i}" for i in items) if items else _EMPTY
 
 
+def _as_markdown(text: str, listed: bool) -> str:
+    """An answer as typed, its lines kept: a bullet each for a list, else Markdown hard line breaks."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if listed:
+        return _bullets([line for line in lines if line.strip()])
+    return "  \n".join(lines)
+
+
 def _fields(engine: Engine) -> _Fields:
-    fields = _Fields({k: v for k, v in engine.answers.items() if v.strip()})
+    listed = {s.id for s in engine.flow.stages if s.listed}
+    fields = _Fields({k: _as_markdown(v, k in listed) for k, v in engine.answers.items() if v.strip()})
     fields["title"] = engine.flow.title
     fields["date"] = f"{engine.today:%A %d %B %Y}"
     fields["commitments"] = _bullets(

@@ -69,6 +69,8 @@ class Stage(BaseModel):
     optional: bool = False
     private: bool = False
     """Left out of anything meant to be shared (the progress card)."""
+    listed: bool = False
+    """One item per line (the questions for the group): shown as a bulleted list in the artefact."""
     past: bool = False
     """A date stage whose date may have gone already (a meeting that happened): "yesterday" is fine."""
     scaffold: str | None = None
