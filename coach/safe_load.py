@@ -25,6 +25,9 @@ MAX_DEPTH = 100
 """Nesting levels, counting what aliases bring in: flows nest about 5 deep, exports about 6."""
 MAX_NODES = 1_000_000
 """Values after aliases are expanded: `yaml.safe_load` shares them, but str(), pydantic or a loop do not."""
+NODES_FLOOR = 10_000
+"""By default a document may expand to one value per character of its text (it could hold that many written
+out), at least this many, at most MAX_NODES: what it costs downstream stays in proportion to its size."""
 MAX_NUMBER_DIGITS = 100
 """A longer number is no date, id or count; int() of 4,300+ digits raises; big ints cost quadratic time."""
 
@@ -59,7 +62,7 @@ def _check_size(data: str | bytes, source: str, max_bytes: int) -> None:
         size = len(data.encode("utf-8", errors="surrogatepass"))
     if size > max_bytes:
         raise LoadError(
-            source, f"the file is too large ({size:,} bytes; the limit is {max_bytes:,})", kind="size"
+            source, f"too large to read ({size:,} bytes; the limit is {max_bytes:,})", kind="size"
         )
 
 
@@ -80,7 +83,8 @@ class _BoundedComposer(Composer):
     check_event: Callable[..., bool]
     peek_event: Callable[[], Any]
 
-    def _start_counting(self) -> None:
+    def __init__(self) -> None:
+        Composer.__init__(self)
         self._aliases = 0
         self._nodes = 0  # values so far, an alias counting everything under its anchor again
         self._depth = 0
@@ -189,16 +193,17 @@ def load_yaml(
     max_bytes: int = MAX_BYTES,
     max_aliases: int = MAX_ALIASES,
     max_depth: int = MAX_DEPTH,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
     max_number_digits: int = MAX_NUMBER_DIGITS,
     loader: type[Any] | None = None,
 ) -> Any:
     """What yaml.safe_load returns, or a LoadError naming the source and the bound it crossed."""
     _check_size(text, source, max_bytes)
     ld = (loader or _Loader)(text)
+    if max_nodes is None:
+        max_nodes = min(MAX_NODES, max(NODES_FLOOR, len(text)))
     ld.max_aliases, ld.max_depth, ld.max_nodes = max_aliases, max_depth, max_nodes
     ld.max_number_digits = max_number_digits
-    ld._start_counting()
     try:
         return ld.get_single_data()
     except _Refused as exc:

@@ -11,6 +11,8 @@ from coach.retrieval.chunks import Chunk
 from coach.safe_load import LoadError, load_yaml
 
 NOTE_CHUNK_CHARS = 900
+MAX_FRONT_BYTES = 256 * 1024
+"""Front matter is a title, tags and a source: a few hundred bytes. Every search reads it: keep it small."""
 USER_PREFIX = "my-"
 
 
@@ -52,7 +54,7 @@ def parse_note(path: Path, *, user: bool = False) -> Note:
     body = raw
     if m := _FRONT.match(raw):
         try:
-            meta = load_yaml(m[1], source=path.name) or {}
+            meta = load_yaml(m[1], source=path.name, max_bytes=MAX_FRONT_BYTES) or {}
         except LoadError as exc:  # an alias bomb or a bad date is this note's problem, not every search's
             raise NoteError(f"{path.name}: front matter: {exc.reason}") from exc
         if not isinstance(meta, dict):
