@@ -203,6 +203,10 @@ class ConversationScreen(CoachScreen):
             for recall in prompt.recalls:
                 text.append(recall.text + "\n")
                 text.append(recall.citation + "\n\n", style="dim")
+        if not text.plain and self.side_text is not None:
+            text = self.side_text.copy()  # a step with no tip of its own keeps the last one in view
+        if text.plain:
+            self.side_text = text.copy()  # kept without this step's checks, which belong to this step only
         failed = [c for c in prompt.checks if not c.ok]
         if failed:
             text.append("Checks\n", style="bold")
@@ -212,9 +216,7 @@ class ConversationScreen(CoachScreen):
             text.append("\nThe coach drew on\n", style="bold")
             for source in reply.cited:
                 text.append(f"{source.citation}\n", style="dim")
-        if not text.plain and self.side_text is not None:
-            text = self.side_text  # a step with no tip of its own keeps the last one in view
-        elif not text.plain:
+        if not text.plain:
             ready = self.coach_app.search_ready or not self.coach_app.warm
             text.append(
                 "Tips and your past entries show here."
@@ -222,7 +224,6 @@ class ConversationScreen(CoachScreen):
                 else "Search is warming up: tips will follow.",
                 style="dim",
             )
-        self.side_text = text
         self.query_one("#side-body", Static).update(text)
 
     def on_composer_submitted(self, message: Composer.Submitted) -> None:
