@@ -181,13 +181,13 @@ class ConversationScreen(CoachScreen):
         checks = prompt.artefact.checks
         if not checks or self.showing_context:
             return
-        text = Text("Checks on your final wording\n", style="bold")
+        text = self.side_text.copy() if self.side_text is not None else Text()  # the last tip stays
+        text.append("Checks on your final wording\n", style="bold")
         for check in checks:
             mark, style = ("✓", "green") if check.ok else ("⚠", "yellow")
             text.append(
                 f"{mark} {check.label}" + ("" if check.ok else f": {check.message}") + "\n", style=style
             )
-        self.side_text = text
         self.query_one("#side-body", Static).update(text)
 
     def _side(self, prompt: Prompt, reply: Reply | None = None) -> None:
