@@ -84,9 +84,11 @@ questions: "What metric first?\\nHow did you test it?\\nWhat would you cut?"
         "## Questions for the group\n- What metric first?\n- How did you test it?\n- What would you cut?"
         in (art["markdown"])
     )
-    hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")
+    hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")["hits"]
     assert any(h["citation"].startswith("[session ") for h in hits)
-    hits = as_json(capsys, "search", "Founders Circle hot seat pricing", "--kind", "history", "-k", "3")
+    hits = as_json(capsys, "search", "Founders Circle hot seat pricing", "--kind", "history", "-k", "3")[
+        "hits"
+    ]
     assert any(h["id"].startswith(("meeting:", "session:")) and "Pricing" in h["text"] for h in hits)
 
 
@@ -213,7 +215,7 @@ def test_a_remote_model_is_refused_under_local_only_and_the_guided_coach_runs(
     out = ok(capsys, "reflect", "--flow", "what-so-what", "--llm", "openai", "--answers", file)
     assert "local_only is on, so nothing is sent to https://llm.example.com/v1" in out
     assert "The guided coach runs instead." in out and "We shipped the release" in out
-    code, _, err = coach(capsys, "reflect", "--llm", "gpt", "--answers", file)
+    code, _, err = coach(capsys, "reflect", "--flow", "what-so-what", "--llm", "gpt", "--answers", file)
     assert code == 2 and "unknown --llm 'gpt'" in err
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coach.cli.answers_check import parse_answers, rehearse
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
 from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
@@ -70,18 +71,12 @@ def show(name: str, json_out: JsonOpt = False) -> None:
     )
 
 
-def _load_answers(path: Path) -> dict[str, list[str]]:
+def _load_answers(path: Path, flow: Flow) -> dict[str, list[str]]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the answers file {path}: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a mapping of stage id to answer")
-    out: dict[str, list[str]] = {}
-    for key, value in data.items():
-        items = value if isinstance(value, list) else [value]
-        out[str(key)] = ["" if v is None else str(v) for v in items]
-    return out
+    return parse_answers(data, flow, str(path))
 
 
 def _show(prompt: Prompt, voice: Voice | None = None, engine: Engine | None = None) -> None:
@@ -178,7 +173,7 @@ def run_flow(
     if out is not None:  # checked before anything is asked or stored
         out = writable_out(out, force=force)
         writable_out(_card_path(out), force=force)
-    answers = _load_answers(answers_file) if answers_file else None
+    answers = _load_answers(answers_file, flow) if answers_file else None
     interactive = answers is None and sys.stdin.isatty()
     with Coach.open() as coach:
         profile = coach.profile(profile_of(ctx))
@@ -186,6 +181,8 @@ def run_flow(
         voice = open_voice(settings_for(coach.settings, llm), show_context, interactive)
         replies: list[Reply] = []
         pid = profile.id or 0
+        if answers is not None and answers_file is not None:  # every answer checked before any is stored
+            rehearse(coach.store, flow, pid, answers, str(answers_file))
         region = coach.settings.safety_region
         pending = Engine.unfinished(coach.store, pid, flow.id)
         if pending and (resume or (resume is None and interactive and _ask_resume(pending.started_at))):

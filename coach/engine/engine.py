@@ -77,6 +77,7 @@ class Engine:
         self._gate_hint = False
         self._mood_checked = False
         self.scaffolding = False  # the smaller question after "I don't know" is showing
+        self.refused: str | None = None  # why the last answer was not taken (for scripted runs)
         self.suggested: date | None = None  # the date offered for a past one, taken on a yes
         self._enter_stage()
 
@@ -134,13 +135,14 @@ class Engine:
 
     # --- the three things a user can do ---------------------------------------------------------
     def answer(self, text: str) -> Prompt:
+        self.refused = None
         if self.artefact is not None or self.paused:
             return self._prompt()
         try:
             self.store.sessions.add_turn(self.session_id, Turn(role="user", stage=self.stage_id, text=text))
         except ValidationError as exc:  # too long or a NUL: nothing stored, ask again
             reason = exc.errors()[0].get("ctx", {}).get("error") or exc.errors()[0]["msg"]
-            self.notice = f"That answer could not be saved: {reason}."
+            self.notice = self.refused = f"That answer could not be saved: {reason}."
             return self._prompt()
         self._consume(text)
         return self._prompt()
@@ -297,7 +299,7 @@ class Engine:
             self._dispatch(stage, text)
         except InputError as exc:
             said = str(exc) if str(exc).endswith((".", "?", "!")) else f"{exc}."
-            self.notice = said[:1].upper() + said[1:]
+            self.notice = self.refused = said[:1].upper() + said[1:]
 
     def _dispatch(self, stage: Stage, text: str) -> None:
         if self.awaiting == "followup":
