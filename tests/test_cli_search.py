@@ -14,13 +14,15 @@ from tests.test_cli import as_json, coach, ok
 def test_search_index_and_bad_input(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     ok(capsys, "profile", "add", "Ana")
     ok(capsys, "commitment", "add", "Send the Kingfisher proposal to Ottoline", "--due", "next week")
-    hits = as_json(capsys, "search", "Kingfisher proposal", "-k", "3")
+    hits = as_json(capsys, "search", "Kingfisher proposal", "-k", "3")["hits"]
     assert isinstance(hits, list) and len(hits) == 3
     first = hits[0]
     assert set(first) == {"kind", "id", "title", "snippet", "text", "date", "score", "citation"}
     assert first["kind"] == "history" and first["id"] == "commitment:1"
     assert first["citation"].startswith("[commitment ")
-    knowledge = as_json(capsys, "search", "how big should a mastermind group be", "--kind", "knowledge")
+    knowledge = as_json(capsys, "search", "how big should a mastermind group be", "--kind", "knowledge")[
+        "hits"
+    ]
     assert all(h["kind"] == "knowledge" and h["citation"].startswith("[note: ") for h in knowledge)
     assert "[note:" in ok(
         capsys, "search", "[hot seat]"

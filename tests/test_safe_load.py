@@ -257,7 +257,7 @@ def test_search_works_with_a_bomb_in_the_data_home(capsys: pytest.CaptureFixture
     )
     out = " ".join(ok(capsys, "search", "Brontosaurus discount", "--kind", "knowledge", "-k", "1").split())
     assert "skipped note: bomb.md: front matter: the YAML expands to too many values" in out
-    hits = as_json(capsys, "search", "Brontosaurus discount", "--kind", "knowledge", "-k", "3")
+    hits = as_json(capsys, "search", "Brontosaurus discount", "--kind", "knowledge", "-k", "3")["hits"]
     assert isinstance(hits, list) and hits[0]["id"] == "note:my-pricing"
     assert all(h["id"] != "note:my-bomb" for h in hits)
 

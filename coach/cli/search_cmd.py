@@ -18,10 +18,15 @@ KINDS = ("knowledge", "history", "all")
 
 
 def _notices(coach: Coach) -> None:
-    for notice in coach.index.notices:
-        console.print(f"note: {notice}", style="yellow", markup=False)
-    for problem in coach.index.note_problems:
-        console.print(f"skipped note: {problem}", style="yellow", markup=False)
+    for line in _notes(coach):
+        console.print(line, style="yellow", markup=False)
+
+
+def _notes(coach: Coach) -> list[str]:
+    """What the index did or could not do (rebuilt, words only) and the notes it skipped, a line each."""
+    return [f"note: {n}" for n in coach.index.notices] + [
+        f"skipped note: {p}" for p in coach.index.note_problems
+    ]
 
 
 def search(
@@ -31,7 +36,10 @@ def search(
     k: Annotated[int, typer.Option("-k", help="How many hits.")] = 5,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search the knowledge notes and your history; every hit carries a citation."""
+    """Search the knowledge notes and your history; every hit carries a citation.
+
+    --json prints {"hits": [...], "notes": [...]}: notes say when the index was repaired or only words were
+    searched."""
     if kind not in KINDS:
         raise InputError(f"unknown kind '{kind}' (use knowledge, history or all)")
     if not 1 <= k <= 100:
@@ -42,11 +50,14 @@ def search(
         hits = coach.search(
             query, profile=profile_of(ctx), kind=cast(Literal["knowledge", "history", "all"], kind), k=k
         )
-        if not json_out:
-            _notices(coach)
+        notes = _notes(coach)
     if json_out:
-        emit_json([h.model_dump(mode="json", exclude={"chunk_id"}) for h in hits])
-    elif not hits:
+        said = [n.split(": ", 1)[1] if n.startswith("note: ") else n for n in notes]
+        emit_json({"hits": [h.model_dump(mode="json", exclude={"chunk_id"}) for h in hits], "notes": said})
+        return
+    for line in notes:
+        console.print(line, style="yellow", markup=False)
+    if not hits:
         say("Nothing found.")
     else:
         table(["#", "source", "snippet"], [[i, h.citation, h.snippet] for i, h in enumerate(hits, 1)])
@@ -54,7 +65,8 @@ def search(
 
 @index_app.command("rebuild")
 def rebuild() -> None:
-    """Recreate the whole index from the store of record."""
+    """Recreate the whole index from the store of record: the word index, the catalogue and the vectors
+    (a folder that cannot be opened is set aside)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from coach.services import Coach
@@ -87,6 +99,7 @@ def check(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         "missing_lexical": drift.missing_lexical,
         "extra_lexical": drift.extra_lexical,
         "pending_changes": drift.pending_changes,
+        "problems": drift.problems,
         "drift": drift.any,
     }
     if json_out:
@@ -95,9 +108,11 @@ def check(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         rows = [
             [k, len(v) if isinstance(v, list) else v, ", ".join(v[:5]) if isinstance(v, list) else ""]
             for k, v in report.items()
-            if k != "drift"
+            if k not in ("drift", "problems")
         ]
         table(["what", "count", "examples"], rows)
+        for problem in drift.problems:
+            say(f"problem: {problem}")
         say("Drift found: run 'coach index rebuild'." if drift.any else "The index matches the store.")
     if drift.any:
         raise typer.Exit(1)

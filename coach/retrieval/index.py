@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,10 +41,18 @@ class Drift:
     missing_lexical: list[str] = field(default_factory=list)
     extra_lexical: list[str] = field(default_factory=list)
     pending_changes: int = 0
+    problems: list[str] = field(default_factory=list)
+    """Damage, one line each, naming the part: the lexical index, the catalogue, a collection."""
 
     @property
     def any(self) -> bool:
-        return bool(self.missing_vectors or self.extra_vectors or self.missing_lexical or self.extra_lexical)
+        return bool(
+            self.missing_vectors
+            or self.extra_vectors
+            or self.missing_lexical
+            or self.extra_lexical
+            or self.problems
+        )
 
 
 class Index:
@@ -65,6 +74,9 @@ class Index:
         self.add_batch = ADD_BATCH
         """Chunks per chromadb write; an app lowers it so no single write holds the interpreter long."""
         self._sync_lock = threading.RLock()
+        self._counts_checked = False
+        self.vectors_ok = True
+        """False once the vector index proved unusable and unrepairable: search by words only."""
 
     # --- collections -------------------------------------------------------------------------------
     def _namespace(self) -> str:
@@ -81,27 +93,71 @@ class Index:
         return self._client
 
     def _open_client(self) -> Any:
-        """Open chromadb; a missing or unreadable embedded index is rebuilt from the records, and said so."""
+        """Open chromadb; a missing or unreadable embedded index is rebuilt from the records, and said so.
+
+        Raises IndexUnavailable when it can be neither opened nor set aside (a read-only folder)."""
         home = self.store.home
         private_umask()  # chromadb makes its folders and files with the umask: keep them 0700/0600
         if self.settings.chroma_url:
             return vectors.open_client(home, self.settings.chroma_url)
-        if not vectors.index_path(home).exists() and self.catalogue.count() > 0:
+        if not vectors.index_path(home).is_dir() and not vectors.blocked(home) and self.catalogue.count() > 0:
             vectors.forget_clients()
             self.notices.append("the index folder was missing; rebuilt from your records")
             self._reset_catalogue()
         try:
-            client = vectors.open_client(home, None)
-            client.list_collections()
-            return client
+            return vectors.probe(vectors.open_client(home, None))
         except Exception as exc:
-            moved = vectors.move_aside(home)
+            try:
+                moved = vectors.move_aside(home)
+                client = vectors.probe(vectors.open_client(home, None))
+            except Exception as again:
+                vectors.forget_clients()
+                raise vectors.IndexUnavailable(
+                    f"the vector index cannot be opened or repaired ({type(again).__name__}: {again})"
+                ) from again
             self.notices.append(
                 f"the index folder could not be opened ({type(exc).__name__}); moved to {moved} "
                 "and rebuilt from your records"
             )
             self._reset_catalogue()
-            return vectors.open_client(home, None)
+            return client
+
+    def _check_counts(self) -> None:
+        """A collection holding fewer or more chunks than the catalogue says (a truncated file, lost rows)
+        is dropped with its catalogue rows and indexed again."""
+        if self._counts_checked:
+            return
+        self._counts_checked = True
+        if self.catalogue.fts_problems():
+            self.catalogue.rebuild_fts()
+            self.notices.append("the word index was damaged and has been rebuilt")
+        for (kind, pid), why in self._count_problems().items():
+            name = self.collection_name(kind, pid)
+            with contextlib.suppress(Exception):  # already gone
+                self.client.delete_collection(name)
+            self._stores.pop(name, None)
+            self._forget_scope(kind, pid)
+            self._notes_signature = None
+            self.notices.append(f"the index was damaged ({why}) and has been rebuilt")
+
+    def _count_problems(self) -> dict[tuple[str, int | None], str]:
+        """Scopes whose collection's count disagrees with the catalogue's, with a line saying how."""
+        want = self.catalogue.scope_counts()
+        have: dict[tuple[str, int | None], int] = {}
+        for col in self.client.list_collections():
+            name = col.name if hasattr(col, "name") else str(col)
+            if name == f"{self._prefix}knowledge":
+                have[("knowledge", None)] = self.client.get_collection(name).count()
+            elif name.startswith(f"{self._prefix}history-"):
+                have[("history", int(name.rsplit("-", 1)[1]))] = self.client.get_collection(name).count()
+        out: dict[tuple[str, int | None], str] = {}
+        for scope in sorted(set(want) | set(have), key=str):
+            if want.get(scope, 0) != have.get(scope, 0):
+                out[scope] = (
+                    f"collection {self.collection_name(*scope)} holds {have.get(scope, 0)} chunks, "
+                    f"the catalogue {want.get(scope, 0)}"
+                )
+        return out
 
     def _drop_other_models(self) -> None:
         """A collection written by another embedding model is never queried: it is dropped and re-indexed."""
@@ -259,6 +315,7 @@ class Index:
 
     def _sync(self) -> int:
         _ = self.client  # detects a lost index before anything is compared
+        self._check_counts()
         written = self.sync_notes()
         self._follow_privacy()
         head = self.store.feed.head()
@@ -277,6 +334,14 @@ class Index:
                 self.store.feed.advance(CURSOR, batch[-1][2])
             self.store.feed.advance(CURSOR, head)
         return written
+
+    def sync_catalogue(self) -> None:
+        """Follow the records into the catalogue alone (the vectors are down); the cursor stays, so the
+        vectors catch up (their counts disagree, so they are rebuilt) once they can be written again."""
+        pending = self.store.feed.sources_since(self.store.feed.cursor(CURSOR), self.store.feed.head())
+        sources = [source for source, _, _ in pending]
+        chunks = [c for s in sources for c in self.chunks_for(s)]
+        self.catalogue.replace(sources, chunks)
 
     def _follow_privacy(self) -> None:
         """Flows changed what is private (a stage made private, a template edited): re-cut all history."""
@@ -347,7 +412,13 @@ class Index:
         return out
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        """Drop every collection of this data home and index everything again from the records."""
+        """Drop every collection of this data home and index everything again from the records.
+
+        The FTS postings are recreated first; an index folder that cannot be opened is set aside."""
+        self.catalogue.rebuild_fts()
+        self._client = None
+        self._stores.clear()
+        self._counts_checked = True  # everything below is rewritten
         client = self.client
         for col in client.list_collections():
             name = col.name if hasattr(col, "name") else str(col)
@@ -374,14 +445,37 @@ class Index:
         return written
 
     def check(self) -> Drift:
-        """Compare what the records say should be indexed with what the vectors and the catalogue hold."""
+        """Compare what the records say should be indexed with what the vectors and the catalogue hold,
+        and look for damage in each part; it repairs nothing (a broken folder is reported, not moved)."""
         expected = {c.id for c in self.expected_chunks()}
-        in_vectors: set[str] = set()
-        for col in self.client.list_collections():
-            name = col.name if hasattr(col, "name") else str(col)
-            if name == f"{self._prefix}knowledge" or name.startswith(f"{self._prefix}history-"):
-                in_vectors |= set(self.client.get_collection(name).get(include=[])["ids"])
+        problems = self.catalogue.fts_problems()
         in_lexical = self.catalogue.ids()
+        if expected - in_lexical:
+            problems.append(f"catalogue is missing {len(expected - in_lexical)} chunks of your records")
+        in_vectors: set[str] = set()
+        client = self._client
+        if client is None and not self.settings.chroma_url:
+            if vectors.blocked(self.store.home) or not vectors.index_path(self.store.home).is_dir():
+                if expected:
+                    problems.append("vector index folder is missing or not a folder")
+            else:
+                try:
+                    client = vectors.probe(vectors.open_client(self.store.home, None))
+                except Exception as exc:
+                    vectors.forget_clients()
+                    problems.append(f"vector index cannot be opened ({type(exc).__name__})")
+        elif client is None:
+            client = self.client
+        if client is not None:
+            self._client = client
+            try:
+                problems.extend(self._count_problems().values())
+                for col in client.list_collections():
+                    name = col.name if hasattr(col, "name") else str(col)
+                    if name == f"{self._prefix}knowledge" or name.startswith(f"{self._prefix}history-"):
+                        in_vectors |= set(client.get_collection(name).get(include=[])["ids"])
+            except Exception as exc:
+                problems.append(f"vector index cannot be read ({type(exc).__name__})")
         pending = len(self.store.feed.since(self.store.feed.cursor(CURSOR), limit=1_000_000))
         return Drift(
             missing_vectors=sorted(expected - in_vectors),
@@ -389,6 +483,7 @@ class Index:
             missing_lexical=sorted(expected - in_lexical),
             extra_lexical=sorted(in_lexical - expected),
             pending_changes=pending,
+            problems=problems,
         )
 
     def warm(self) -> Any:

@@ -12,6 +12,7 @@ from coach.retrieval.privacy import Visibility
 from coach.store.db import Database
 
 MAX_TERMS = 48
+FTS_TABLES = {"knowledge": "fts_knowledge", "history": "fts_history"}
 # Words too common to rank by: matching them would make the lexical half score every chunk.
 _STOP = """
 a about after again all am an and any are as at be been before being but by can could did do does
@@ -70,6 +71,34 @@ class Catalogue:
         with self.db.tx() as conn:
             conn.execute("DELETE FROM index_chunks")
 
+    def fts_problems(self) -> list[str]:
+        """One line per FTS table whose index is damaged or disagrees with the catalogue."""
+        problems: list[str] = []
+        for table in FTS_TABLES.values():
+            try:
+                with self.db.tx() as conn:
+                    conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"lexical index {table} is damaged ({exc})")
+        return problems
+
+    def rebuild_fts(self) -> None:
+        """Recreate the FTS tables' postings from the catalogue, as the triggers write them (FTS5's own
+        'rebuild' would index the bare title, and the triggers' later deletes would then fail)."""
+        with self.db.tx() as conn:
+            for kind, table in FTS_TABLES.items():
+                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+                conn.execute(
+                    f"INSERT INTO {table} (rowid, title, text) "
+                    "SELECT rowid, title || ' ' || citation, text FROM index_chunks WHERE kind = ?",
+                    (kind,),
+                )
+
+    def scope_counts(self) -> dict[tuple[str, int | None], int]:
+        """Chunks per collection scope: (kind, profile) -> count."""
+        rows = self.db.query("SELECT kind, profile_id, COUNT(*) FROM index_chunks GROUP BY kind, profile_id")
+        return {(r[0], None if r[0] == "knowledge" else r[1]): int(r[2]) for r in rows}
+
     def digests(self, kind: Kind) -> dict[str, dict[str, str]]:
         """source -> {chunk id: digest} for one kind."""
         out: dict[str, dict[str, str]] = {}
@@ -113,7 +142,7 @@ class Catalogue:
     def _match(
         self, match: str, kind: Kind, profile_id: int | None, limit: int, private: Visibility
     ) -> list[str]:
-        table = "fts_knowledge" if kind == "knowledge" else "fts_history"
+        table = FTS_TABLES[kind]
         sql = f"SELECT c.id FROM {table} f JOIN index_chunks c ON c.rowid = f.rowid WHERE {table} MATCH ?"
         params: list[object] = [match]
         if kind == "history":

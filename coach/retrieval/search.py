@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +15,7 @@ from coach.dates import find_dates
 from coach.errors import InputError
 from coach.retrieval.index import Index
 from coach.retrieval.privacy import Visibility, may_see
+from coach.retrieval.vectors import IndexUnavailable
 
 QUERY_MAX_CHARS = 2000
 RRF_K = 60
@@ -93,8 +95,9 @@ class Searcher:
             raise InputError("k must be at least 1")
         if kind == "history" and profile_id is None:
             raise InputError("searching history needs a profile")
+        dense_ok = mode != "lexical"
         if sync:
-            self.index.sync()
+            dense_ok = self._sync() and dense_ok
         scopes: list[tuple[Literal["knowledge", "history"], int | None]] = []
         if kind in ("knowledge", "all"):
             scopes.append(("knowledge", None))
@@ -102,16 +105,15 @@ class Searcher:
             scopes.append(("history", profile_id))
         depth = max(20, 4 * k)
         lexical: Future[list[list[str]]] | None = None
-        if mode in ("fused", "lexical"):
+        if mode in ("fused", "lexical") or not dense_ok:
             # SQLite and torch both release the GIL: the lexical half runs while the query is embedded
             lexical = self._pool.submit(self._lexical, query, scopes, profile_id, kind, depth, private)
         rankings: list[list[str]] = []
-        if mode in ("fused", "dense"):
+        if dense_ok:
             vector = self.index.embedder.embed_query(query)
-            for scope, pid in scopes:
-                rankings.append(self.index.nearest(scope, pid, vector, depth, private))
+            rankings.extend(self._dense(scopes, vector, depth, private))
         if lexical is not None:
-            rankings.extend(lexical.result())
+            rankings.extend(self._lexical_result(lexical, query, scopes, profile_id, kind, depth, private))
         fused = fuse(rankings)
         rows = self.index.catalogue.get([cid for cid, _ in fused[: k * 3]])
         hits: list[Hit] = []
@@ -123,6 +125,82 @@ class Searcher:
             if len(hits) == k:
                 break
         return hits
+
+    def _sync(self) -> bool:
+        """Follow the records; a vector index that cannot be opened or written leaves the words half alone."""
+        try:
+            self.index.sync()
+            return True
+        except IndexUnavailable as exc:
+            if self.index.settings.chroma_url:
+                raise
+            self._words_only(str(exc))
+        except Exception as exc:  # chromadb raised on a damaged file: rebuild once, then give up on vectors
+            if self.index.settings.chroma_url:
+                raise
+            self._repair(exc)
+        return self.index.vectors_ok
+
+    def _repair(self, exc: Exception) -> None:
+        try:
+            self.index.rebuild()
+            self.index.notices.append(f"the index was damaged ({type(exc).__name__}) and has been rebuilt")
+        except Exception as again:
+            self._words_only(f"the vector index is damaged and cannot be rebuilt ({type(again).__name__})")
+
+    def _words_only(self, why: str) -> None:
+        self.index.vectors_ok = False
+        note = f"{why}; searching by words only"
+        if note not in self.index.notices:
+            self.index.notices.append(note)
+        # the catalogue still follows the records, so new entries are found by their words
+        with contextlib.suppress(Exception):
+            self.index.sync_catalogue()
+
+    def _dense(
+        self,
+        scopes: list[tuple[Literal["knowledge", "history"], int | None]],
+        vector: list[float],
+        depth: int,
+        private: Visibility,
+    ) -> list[list[str]]:
+        for attempt in (1, 2):
+            try:
+                return [self.index.nearest(scope, pid, vector, depth, private) for scope, pid in scopes]
+            except Exception as exc:
+                if self.index.settings.chroma_url:
+                    raise
+                if attempt == 1:
+                    self._repair(exc)
+                    if self.index.vectors_ok:
+                        continue
+                else:
+                    self._words_only(f"the vector index cannot be searched ({type(exc).__name__})")
+                break
+        return []
+
+    def _lexical_result(
+        self,
+        pending: Future[list[list[str]]],
+        query: str,
+        scopes: list[tuple[Literal["knowledge", "history"], int | None]],
+        profile_id: int | None,
+        kind: Scope,
+        depth: int,
+        private: Visibility,
+    ) -> list[list[str]]:
+        """The words half; damaged FTS postings are recreated from the catalogue and the search run again."""
+        try:
+            return pending.result()
+        except sqlite3.DatabaseError as exc:
+            try:
+                self.index.catalogue.rebuild_fts()
+                found = self._lexical(query, scopes, profile_id, kind, depth, private)
+            except sqlite3.DatabaseError:
+                self.index.notices.append(f"the word index is damaged ({exc}); searching by meaning only")
+                return []
+            self.index.notices.append("the word index was damaged and has been rebuilt")
+            return found
 
     def _lexical(
         self,

@@ -56,6 +56,19 @@ def open_client(home: Path, url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
 
 
+def blocked(home: Path) -> bool:
+    """The index path, or the folder it lives in, is a file: chromadb cannot make its folder there."""
+    path = index_path(home)
+    return path.parent.is_file() or path.is_file()
+
+
+def probe(client: Any) -> Any:
+    """Read every collection's count once: a truncated or unreadable file raises here, not mid-search."""
+    for col in client.list_collections():
+        client.get_collection(col.name if hasattr(col, "name") else str(col)).count()
+    return client
+
+
 def forget_clients() -> None:
     """chromadb caches one system per path in a process; drop them so a replaced folder is opened afresh."""
     from chromadb.api.client import SharedSystemClient
@@ -67,9 +80,11 @@ def move_aside(home: Path) -> Path | None:
     """Move a broken index folder out of the way (kept for inspection, never deleted)."""
     forget_clients()
     path = index_path(home)
+    if path.parent.is_file():  # the index folder's place is taken by a file
+        path = path.parent
     if not path.exists():
         return None
-    target = path.with_name(f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    target = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
     shutil.move(str(path), target)
     return target
 
