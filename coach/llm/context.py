@@ -16,6 +16,12 @@ Counter = Callable[[str], int]
 MESSAGE_OVERHEAD = 8
 _TAGS = re.compile(r"</?\s*(sources?|answers)\b[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Chat-template markers of the common model families (ChatML, Llama, Gemma, Mistral, Phi...): in a source
+# they could open a turn of their own ("<|im_start|>system ...").
+_TEMPLATE = re.compile(
+    r"<\|[^|<>\n]{0,40}\|>|</?s>|\[/?INST\]|<<\s*/?\s*SYS\s*>>|<(?:start|end)_of_turn>",
+    re.IGNORECASE,
+)
 _CITE = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -52,7 +58,13 @@ def fill(name: str, **values: Any) -> str:
 
 def clean(text: str) -> str:
     """Material for the model: our delimiters neutralised, so text can never close its own block."""
-    return _TAGS.sub("(tag removed)", _CONTROL.sub(" ", text)).strip()
+    text = _TEMPLATE.sub("(marker removed)", _CONTROL.sub(" ", text))
+    return _TAGS.sub("(tag removed)", text).strip()
+
+
+def attribute(text: str) -> str:
+    """A value for a delimiter's attribute: cleaned, and unable to close its quotes or the tag."""
+    return clean(text).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def approx_tokens(text: str) -> int:
@@ -81,7 +93,7 @@ def render_sources(sources: list[Source]) -> str:
     if not sources:
         return "(none)"
     return "\n".join(
-        f'<source n="{i}" cite="{clean(s.citation)}">\n{clean(s.text)}\n</source>'
+        f'<source n="{i}" cite="{attribute(s.citation)}">\n{clean(s.text)}\n</source>'
         for i, s in enumerate(sources, 1)
     )
 
