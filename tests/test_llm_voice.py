@@ -121,7 +121,7 @@ def test_a_failing_model_falls_back_to_the_guided_question_and_loses_nothing(
 
 def test_a_slow_model_is_cut_off_by_the_timeout(store: Store, profile_id: int) -> None:
     engine, prompt = Engine.start(store, get_flow("free"), profile_id, today=TODAY)
-    v = voice(scripted("one two three four five six"), llm_timeout=0.0)
+    v = voice(scripted("one two three four five six"), llm_timeout=0.001)
     reply = v.speak(engine, prompt)
     assert reply.fallback and "within 0 s" in reply.notice
 

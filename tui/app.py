@@ -128,6 +128,10 @@ class CoachApp(App[int]):
         if failure is not None:
             self.exit(2, return_code=2, message=f"coach: {failure}")
             return
+        from coach.config import problems
+
+        for problem in problems():  # a bad value was ignored for its default: said here, not on stderr
+            self.notify(problem, title="Setting ignored", severity="warning", markup=False, timeout=12)
         if not self.warm:
             return
         failure = await done
