@@ -124,7 +124,7 @@ def insights(store: Store, profile_id: int, *, today: date | None = None, last_n
         last_n=last_n,
         follow_through=follow_through(commitments, goals, today),
         mood=mood_trend(sessions),
-        streaks=streaks([s for s in sessions if s.kind == "reflection"], today),
+        streaks=streaks(counted_reflections(store, sessions), today),
         goals_at_risk=goals_at_risk(store, goals, commitments, today),
         themes=themes(store, sessions[: max(last_n, 0)]),
     )
@@ -189,6 +189,12 @@ def mood_trend(sessions: list[Session]) -> MoodTrend:
         direction=direction,
         slope_per_week=slope,
     )
+
+
+def counted_reflections(store: Store, sessions: list[Session]) -> list[Session]:
+    """The reflections among `sessions` that count: ended, or with a user answer (not a killed flow)."""
+    counted = store.sessions.counted_reflections(sessions[0].profile_id) if sessions else set()
+    return [s for s in sessions if s.kind == "reflection" and s.id in counted]
 
 
 def streaks(reflections: list[Session], today: date) -> Streaks:

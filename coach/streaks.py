@@ -36,6 +36,15 @@ def current_run(keys: list[date], anchor: date, step: int) -> int:
     return runs(upto, step)[-1]
 
 
+COUNTED_REFLECTIONS_SQL = (
+    "SELECT s.id, s.started_at FROM sessions s WHERE s.profile_id = ? AND s.kind = 'reflection'"
+    " AND (s.ended_at IS NOT NULL"
+    " OR EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id AND t.role = 'user'))"
+)
+"""The reflections that count toward streaks: ended, or with at least one user answer. A flow killed
+before the first answer leaves an empty, unended session behind; it is not a reflection."""
+
+
 @dataclass(frozen=True)
 class StreakCounts:
     current_days: int

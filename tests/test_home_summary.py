@@ -13,7 +13,7 @@ from coach.config import load_settings
 from coach.config_file import configured
 from coach.errors import ConfigError, InputError, NotFoundError
 from coach.insights import insights
-from coach.models import Commitment, Goal, Meeting, Milestone, Session
+from coach.models import Commitment, Goal, Meeting, Milestone, Session, Turn
 from coach.store import Store
 from coach.store.summary import OPEN_SHOWN, home_summary, profile_row
 
@@ -43,9 +43,25 @@ def seed(store: Store) -> int:
     store.commitments.add(Commitment(profile_id=other, text="Ben's", due=TODAY - timedelta(days=30)))
     # reflections on five days running up to today, moods from several kinds, two on one day
     for days_ago, kind, mood in [(0, "reflection", 4), (1, "reflection", 2), (2, "reflection", None)]:
-        store.sessions.start(Session(profile_id=pid, kind=kind, started_at=at(days_ago), mood=mood))
+        store.sessions.start(
+            Session(
+                profile_id=pid,
+                kind=kind,  # type: ignore[arg-type]
+                started_at=at(days_ago),
+                ended_at=at(days_ago, 10),
+                mood=mood,
+            )
+        )
     for days_ago in (3, 4, 4, 9):
-        store.sessions.start(Session(profile_id=pid, kind="reflection", started_at=at(days_ago, 22), mood=3))
+        store.sessions.start(
+            Session(
+                profile_id=pid,
+                kind="reflection",
+                started_at=at(days_ago, 22),
+                ended_at=at(days_ago, 23),
+                mood=3,
+            )
+        )
     store.sessions.start(Session(profile_id=pid, kind="chat", started_at=at(5), mood=5))
     for n in range(35):  # more moods than the sparkline shows, on older days
         store.sessions.start(Session(profile_id=pid, kind="chat", started_at=at(60 + n), mood=1 + n % 5))
@@ -79,6 +95,29 @@ def test_the_summary_agrees_with_the_repositories_and_insights(store: Store) -> 
         (c.id, c.text, c.due) for c in opened[:OPEN_SHOWN]
     ]
     assert summary.open_commitments[-1].due is None or all(c.due for c in summary.open_commitments)
+
+
+def test_unfinished_empty_sessions_are_not_reflections(store: Store) -> None:
+    pid = store.profiles.add("Ana").id or 0
+
+    def both() -> tuple[int, int, date | None]:
+        full = insights(store, pid, today=TODAY).streaks
+        return home_summary(store.db, "Ana", TODAY).streak_days, full.current_days, full.last_reflection
+
+    # killed flows: started, a coach question asked, no answer, never ended
+    for days_ago in (0, 1, 2):
+        sid = (
+            store.sessions.start(Session(profile_id=pid, kind="reflection", started_at=at(days_ago))).id or 0
+        )
+        store.sessions.add_turn(sid, Turn(role="coach", text="What happened?"))
+    assert both() == (0, 0, None)
+    answered = store.sessions.start(Session(profile_id=pid, kind="reflection", started_at=at(1, 8))).id or 0
+    store.sessions.add_turn(answered, Turn(role="user", text="A long day."))  # answered, not ended: counts
+    assert both() == (1, 1, TODAY - timedelta(days=1))
+    ended = store.sessions.start(Session(profile_id=pid, kind="reflection", started_at=at(0, 8))).id or 0
+    store.sessions.end(ended)  # ended without an answer (declined every stage): counts
+    assert both() == (2, 2, TODAY)
+    assert store.sessions.counted_reflections(pid) == {answered, ended}
 
 
 def test_which_profile_the_summary_is_for(store: Store) -> None:

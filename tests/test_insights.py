@@ -37,6 +37,7 @@ def session(
         profile_id=pid,
         kind=kind,  # type: ignore[arg-type]
         started_at=at(days_ago, hour),
+        ended_at=at(days_ago, hour),  # a finished session (an unended, unanswered one is no reflection)
         mood=mood,
         summary=summary,
         turns=turns,
@@ -154,7 +155,9 @@ def test_mood_slope_per_week(store: Store, profile_id: int) -> None:
 
 def test_naive_and_aware_times_mix(store: Store, profile_id: int) -> None:
     naive = datetime.combine(TODAY - timedelta(days=1), time(23))
-    store.sessions.start(Session(profile_id=profile_id, kind="reflection", started_at=naive, mood=4))
+    store.sessions.start(
+        Session(profile_id=profile_id, kind="reflection", started_at=naive, ended_at=naive, mood=4)
+    )
     session(store, profile_id, 1, mood=2, hour=8)
     session(store, profile_id, 2, mood=3)
     got = insights(store, profile_id, today=TODAY)

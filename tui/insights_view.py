@@ -145,7 +145,8 @@ class InsightsScreen(BrowseScreen):
         store = self.coach_app.coach.store
         today = self.today()
         stats = insights(store, self.profile_id, today=today)
-        reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id, "reflection")}
+        counted = store.sessions.counted_reflections(self.profile_id)
+        reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id) if s.id in counted}
         ft = stats.follow_through
         self.query_one("#insight-follow", Static).update(follow_chart(ft.by_goal, ft.overall))
         mood = mood_chart(stats.mood.points, today)

@@ -8,6 +8,7 @@ from typing import Any
 from coach.models import Session, Turn
 from coach.store.db import Database, now
 from coach.store.rows import columns, from_row, insert, owned_row, update
+from coach.streaks import COUNTED_REFLECTIONS_SQL
 
 
 class Sessions:
@@ -60,6 +61,10 @@ class Sessions:
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [from_row(Session, r, turns=[]) for r in self.db.query(sql, tuple(params))]
+
+    def counted_reflections(self, profile_id: int) -> set[int]:
+        """Ids of the profile's reflections that count (ended, or answered at least once)."""
+        return {int(r["id"]) for r in self.db.query(COUNTED_REFLECTIONS_SQL, (profile_id,))}
 
     def edit(self, session_id: int, profile_id: int | None = None, **changes: Any) -> Session:
         current = self.get(session_id, profile_id, with_turns=False)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from coach.errors import InputError, NotFoundError
-from coach.streaks import streak_counts, utc
+from coach.streaks import COUNTED_REFLECTIONS_SQL, streak_counts, utc
 
 if TYPE_CHECKING:
     from coach.store.db import Database
@@ -85,9 +85,7 @@ def home_summary(db: Database, profile_name: str | None, today: date) -> HomeSum
     """Everything the home screen shows for the active (or named) profile; raises as profile_row."""
     profile = profile_row(db, profile_name)
     pid = int(profile["id"])
-    reflections = db.query(
-        "SELECT started_at FROM sessions WHERE profile_id = ? AND kind = 'reflection'", (pid,)
-    )
+    reflections = db.query(COUNTED_REFLECTIONS_SQL, (pid,))
     moody = db.query(
         "SELECT started_at, id, mood FROM sessions WHERE profile_id = ? AND mood IS NOT NULL", (pid,)
     )
