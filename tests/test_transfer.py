@@ -659,6 +659,47 @@ def test_restore_refuses_a_home_with_records_and_files_that_are_not_backups(
     assert [g["title"] for g in as_json(capsys, "goal", "list")] == ["Keep me"]
 
 
+def damaged_copies(backup: Path, folder: Path) -> list[Path]:
+    """A real backup cut in half, one with whole pages overwritten, one with the goals tree's cells."""
+    data = backup.read_bytes()
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as db:
+        size = int(db.execute("PRAGMA page_size").fetchone()[0])
+        root = int(db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'goals'").fetchone()[0])
+    cut = folder / "cut.db"
+    cut.write_bytes(data[: len(data) // 2])
+    garbage = folder / "garbage.db"
+    garbage.write_bytes(data[: 2 * size] + bytes((i * 7) % 256 for i in range(20 * size)) + data[22 * size :])
+    cells = folder / "cells.db"
+    start = (root - 1) * size + size // 2  # the cell content area of the tree's root, its header intact
+    cells.write_bytes(data[:start] + b"A" * (size // 2) + data[start + size // 2 :])
+    return [cut, garbage, cells]
+
+
+def test_a_damaged_backup_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(home) as store:
+        pid = store.profiles.add("Ana").id or 0
+        for n in range(300):
+            store.goals.add(Goal(profile_id=pid, title=f"goal {n}", why="x" * 500))
+    backup = tmp_path / "ana.db"
+    ok(capsys, "backup", str(backup))
+    fresh = tmp_path / "fresh"
+    for copy in damaged_copies(backup, tmp_path):
+        for where in (home, fresh):  # a home with records, and a new one
+            monkeypatch.setenv("COACH_HOME", str(where))
+            err = fails(capsys, where, "restore", str(copy))  # exit 2, one line, the store unchanged
+            assert err.startswith(
+                f"coach: {copy} is not a usable backup: database disk image is malformed"
+            ), err
+            assert not (fresh / "coach.db").exists()
+    err = fails(capsys, fresh, "restore", str(tmp_path / "cells.db"))
+    assert "(On tree page" in err and "more" in err  # the first complaint, and how many follow
+    ok(capsys, "restore", str(backup))  # the sound one still restores
+    goals = as_json(capsys, "--profile", "Ana", "goal", "list")
+    assert isinstance(goals, list) and len(goals) == 300
+
+
 def test_an_older_schema_is_migrated_on_restore(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

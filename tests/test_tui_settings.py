@@ -302,6 +302,12 @@ async def test_a_new_home_restores_a_backup_from_the_settings_screen(
         app.screen.query_one("#settings-tabs").active = "tab-data"  # type: ignore[attr-defined]
         await pilot.pause()
         pane = app.screen.query_one(DataPane)
+        cut = tmp_path / "cut.db"
+        cut.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+        pane.query_one("#restore-path", Input).value = str(cut)
+        report = await run_section(app, pilot, pane, "restore")  # the CLI's one line, the home untouched
+        assert report == f"{cut} is not a usable backup: database disk image is malformed"
+        assert coach.store.profiles.list() == []
         pane.query_one("#restore-path", Input).value = str(copy)
         report = await run_section(app, pilot, pane, "restore")
         assert report.startswith(f"Restored {copy}") and "indexed" in report

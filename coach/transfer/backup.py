@@ -42,9 +42,20 @@ def _open_ro(path: Path) -> sqlite3.Connection:
 
 
 def integrity(conn: sqlite3.Connection) -> str | None:
-    """None when PRAGMA integrity_check says ok, else its first complaint."""
+    """None when PRAGMA integrity_check says ok, else its first complaint, on one line."""
     rows = conn.execute("PRAGMA integrity_check").fetchall()
-    return None if rows and rows[0][0] == "ok" else str(rows[0][0] if rows else "no answer")
+    if rows and rows[0][0] == "ok":
+        return None
+    # SQLite may put every complaint in one row, a line each, under a "*** in database main ***" header
+    lines = [ln.strip() for r in rows for ln in str(r[0]).splitlines() if ln.strip()]
+    problems = [ln for ln in lines if not ln.startswith("***")] or lines or ["no answer"]
+    others = len(problems) - 1  # integrity_check stops at 100 complaints
+    more = "" if not others else f"; {others} more" if others < 99 else "; 99 or more others"
+    return f"{problems[0]}{more}"
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def backup(home: Path, dest: Path | None = None) -> BackupResult:
@@ -105,12 +116,14 @@ def check_backup(path: Path) -> int:
                 raise InputError(f"{path} is an SQLite database but not a coach backup (no coach tables)")
             problem = integrity(conn)
             if problem:
-                raise InputError(f"{path} is damaged and cannot be restored (integrity check: {problem})")
+                raise InputError(
+                    f"{path} is not a usable backup: database disk image is malformed ({problem})"
+                )
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path} cannot be read as a coach backup: {exc}") from None
+        raise InputError(f"{path} is not a usable backup: {_one_line(exc)}") from None
     latest = migrations()[-1].version
     if version > latest:
         raise InputError(f"{path} is from a newer coach (schema {version}; this one knows {latest})")
