@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.config import Settings, load_settings
+from coach.errors import CoachError
 from coach.models import Profile
 from coach.store import Store
 
@@ -69,6 +71,9 @@ class Coach:
         pid: int | None = None
         if kind == "history" or profile or (kind == "all" and self.store.profiles.list()):
             pid = self.profile(profile).id  # with no profile yet, "all" searches the notes alone
+        elif self.store.profiles.list():  # the knowledge: the active profile's own notes too
+            with contextlib.suppress(CoachError):  # several profiles, none chosen: the notes all may see
+                pid = self.profile().id
         return self.searcher.search(query, profile_id=pid, kind=kind, k=k, mode=mode)
 
     def warm(self) -> None:

@@ -99,13 +99,13 @@ def test_lexical_finds_rare_names_and_dates(coach: Coach) -> None:
 
 def test_user_notes_are_indexed_and_follow_edits(coach: Coach, home: Path) -> None:
     coach.store.profiles.add("Ana")
-    notes = home / "knowledge"
-    notes.mkdir()
+    notes = home / "knowledge" / "profile-1"  # Ana's own
+    notes.mkdir(parents=True)
     (notes / "pricing.md").write_text(
         "# Pricing rules\n\nNever discount more than fifteen percent for Brontosaurus clients.\n"
     )
     hit = coach.search("Brontosaurus discount", kind="knowledge", k=1)[0]
-    assert hit.id == "note:my-pricing" and hit.citation == "[note: Pricing rules]"
+    assert hit.id == "note:my-profile-1-pricing" and hit.citation == "[note: Pricing rules]"
     (notes / "pricing.md").write_text(
         "# Pricing rules\n\nAlways quote a fixed price for Stegosaurus projects.\n"
     )
@@ -113,7 +113,8 @@ def test_user_notes_are_indexed_and_follow_edits(coach: Coach, home: Path) -> No
     assert all("Brontosaurus" not in h.text for h in hits)
     (notes / "pricing.md").unlink()
     assert all(
-        h.id != "note:my-pricing" for h in coach.search("Stegosaurus fixed price", kind="knowledge", k=5)
+        h.id != "note:my-profile-1-pricing"
+        for h in coach.search("Stegosaurus fixed price", kind="knowledge", k=5)
     )
     assert not coach.index.check().any
 

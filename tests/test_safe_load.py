@@ -225,13 +225,15 @@ def test_brackets_quotes_and_backslashes_inside_strings_do_not_count() -> None:
 
 # --- through the app -------------------------------------------------------------------------------------
 def test_a_bomb_in_a_knowledge_note_skips_that_note_only(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "shared"  # notes every profile sees
+    tmp_path.mkdir()
     (tmp_path / "bomb.md").write_text(f"---\n{BOMB}---\n# Bomb\n\nText.\n", encoding="utf-8")
     (tmp_path / "deep.md").write_text(f"---\nx: {DEEP}\n---\nText.\n", encoding="utf-8")
     (tmp_path / "pricing.md").write_text(
         "---\ntags: [money]\n---\n# Pricing\n\nPer seat.\n", encoding="utf-8"
     )
     start = time.perf_counter()
-    found = load_notes(tmp_path)
+    found = load_notes(tmp_path.parent)
     assert time.perf_counter() - start < 5
     assert [n.id for n in found.notes if n.user] == ["my-pricing"]
     assert found.problems == [
@@ -249,8 +251,8 @@ def shared_model(monkeypatch: pytest.MonkeyPatch, embedder: Any) -> None:
 @pytest.mark.usefixtures("shared_model")
 def test_search_works_with_a_bomb_in_the_data_home(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     ok(capsys, "profile", "add", "Ana")
-    notes = home / "knowledge"
-    notes.mkdir()
+    notes = home / "knowledge" / "shared"
+    notes.mkdir(parents=True)
     (notes / "bomb.md").write_text(f"---\n{BOMB}---\n# Brontosaurus bomb\n\nText.\n", encoding="utf-8")
     (notes / "pricing.md").write_text(
         "# Pricing rules\n\nNever discount more than fifteen percent for Brontosaurus clients.\n"

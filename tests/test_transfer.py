@@ -421,8 +421,8 @@ def populate(home: Path) -> None:
                 profile_id=mo, kind="mentor-feedback", framework="sbi", turns=[Turn(role="user", text="Sam")]
             )
         )
-    notes = home / "knowledge"
-    notes.mkdir()
+    notes = home / "knowledge" / "profile-1"  # Ana's own notes
+    notes.mkdir(parents=True)
     (notes / "my-pricing.md").write_bytes(f"---\ntitle: Pricing\n---\n{FAMILY_EMOJI}\r\nPer seat.\n".encode())
     (notes / "broken.md").write_bytes(b"caf\xe9")
 
@@ -462,8 +462,8 @@ def test_export_import_export_is_byte_identical(
     second = tmp_path / "second.json"
     ok(capsys, "export", "--format", "json", "--all-profiles", "--out", str(second))
     assert second.read_bytes() == first.read_bytes()
-    assert (fresh / "knowledge" / "my-pricing.md").read_bytes() == (
-        home / "knowledge" / "my-pricing.md"
+    assert (fresh / "knowledge" / "profile-1" / "my-pricing.md").read_bytes() == (
+        home / "knowledge" / "profile-1" / "my-pricing.md"
     ).read_bytes()
     with Store.open(fresh, readonly=True) as s:
         commitment = s.commitments.list(s.profiles.by_name("Ana").id or 0)[0]
@@ -513,7 +513,7 @@ def test_export_of_one_profile_and_as_markdown(
     assert meta["tags"] == ["pricing", RTL] and meta["meeting"] == "Founders Circle, 2026-12-03"
     assert MIXED in prep and "> Any wins?" in prep
     assert (folder / "notes" / "my-pricing.md").read_bytes() == (
-        home / "knowledge" / "my-pricing.md"
+        home / "knowledge" / "profile-1" / "my-pricing.md"
     ).read_bytes()
     assert "not an empty folder" in fails(
         capsys, home, "export", "--all-profiles", "--format", "markdown", "--out", str(folder)

@@ -391,7 +391,7 @@ async def test_a_failing_search_keeps_the_app_and_the_query(
 
 
 async def test_knowledge_filters_notes_and_renders_markdown(coach: Coach) -> None:
-    folder = coach.store.home / "knowledge"
+    folder = coach.store.home / "knowledge" / "shared"  # every profile's notes, and there with none
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "race-notes.md").write_text(
         "# Race [red]day[/] notes\n\nPace the **first** km.\n", encoding="utf-8"

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.errors import CoachError
 from coach.retrieval.notes import Note, load_notes
 from tui.browse import BrowseScreen, Document
 
@@ -54,7 +55,11 @@ class KnowledgeScreen(BrowseScreen):
 
     def on_mount(self) -> None:
         self.title = "Knowledge"
-        found = load_notes(self.coach_app.coach.store.home / "knowledge")
+        try:
+            owner: int | None = self.profile_id
+        except CoachError:  # no profile yet: the bundled and shared notes
+            owner = None
+        found = load_notes(self.coach_app.coach.store.home / "knowledge", owner)
         self.notes = found.notes
         for trouble in found.problems:
             self.notify(trouble, title="A note was skipped", severity="warning", markup=False)

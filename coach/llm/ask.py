@@ -68,7 +68,7 @@ def gather(coach: Coach, question: str, profile_id: int, k: int = 6) -> list[Sou
     history = relevant_history(coach, question, profile_id, k)
     if not history:
         return []
-    notes = coach.searcher.search(question, kind="knowledge", k=2, sync=False)
+    notes = coach.searcher.search(question, profile_id=profile_id, kind="knowledge", k=2, sync=False)
     return [_source(h) for h in history] + [_source(h) for h in notes]
 
 

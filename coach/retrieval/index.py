@@ -22,7 +22,7 @@ from coach.retrieval.chunks import (
 )
 from coach.retrieval.embeddings import Embedder
 from coach.retrieval.lexical import Catalogue
-from coach.retrieval.notes import load_notes, note_chunks, notes_signature
+from coach.retrieval.notes import NoteSet, load_notes, note_chunks, notes_signature, settle_loose_notes
 from coach.retrieval.privacy import Visibility
 from coach.store import Store
 
@@ -375,8 +375,16 @@ class Index:
         self._notes_signature = signature
         return written
 
+    def _all_notes(self) -> NoteSet:
+        """Every note of the home (search shows each profile only its own): loose ones settled first."""
+        folder = self.store.home / "knowledge"
+        if folder.is_dir():
+            first = self.store.db.one("SELECT MIN(id) AS id FROM profiles")
+            self.notices.extend(settle_loose_notes(folder, first["id"] if first else None))
+        return load_notes(folder, every_profile=True)
+
     def _sync_notes(self) -> int:
-        notes = load_notes(self.store.home / "knowledge")
+        notes = self._all_notes()
         self.note_problems = notes.problems
         wanted: dict[str, list[Chunk]] = {}
         for note in notes.notes:
@@ -405,7 +413,7 @@ class Index:
         return out
 
     def expected_chunks(self) -> list[Chunk]:
-        notes = load_notes(self.store.home / "knowledge").notes
+        notes = self._all_notes().notes
         out = [c for n in notes for c in note_chunks(n)]
         for source in self._all_sources():
             out.extend(self.chunks_for(source))

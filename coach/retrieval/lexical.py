@@ -97,7 +97,11 @@ class Catalogue:
     def scope_counts(self) -> dict[tuple[str, int | None], int]:
         """Chunks per collection scope: (kind, profile) -> count."""
         rows = self.db.query("SELECT kind, profile_id, COUNT(*) FROM index_chunks GROUP BY kind, profile_id")
-        return {(r[0], None if r[0] == "knowledge" else r[1]): int(r[2]) for r in rows}
+        out: dict[tuple[str, int | None], int] = {}
+        for r in rows:  # one knowledge collection holds the shared notes and every profile's own
+            scope = (r[0], None if r[0] == "knowledge" else r[1])
+            out[scope] = out.get(scope, 0) + int(r[2])
+        return out
 
     def digests(self, kind: Kind) -> dict[str, dict[str, str]]:
         """source -> {chunk id: digest} for one kind."""
@@ -151,6 +155,9 @@ class Catalogue:
             where, more = visible_sql(private)
             sql += where
             params.extend(more)
+        else:  # bundled and shared notes (no profile), and the searching profile's own
+            sql += " AND (c.profile_id IS NULL OR c.profile_id = ?)"
+            params.append(profile_id)
         sql += f" ORDER BY bm25({table}, 2.0, 1.0) LIMIT ?"
         params.append(limit)
         return [r[0] for r in self.db.query(sql, tuple(params))]

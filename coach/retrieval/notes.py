@@ -1,4 +1,7 @@
-"""Knowledge notes: the bundled best-practice notes and the user's own, parsed and chunked."""
+"""Knowledge notes: the bundled best-practice notes and the user's own, parsed and chunked.
+
+The user's notes live in <home>/knowledge/shared/ (every profile's) and <home>/knowledge/profile-<id>/
+(one profile's: the folder is named after the id, so a rename moves nothing)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach.paths import bundled_dir
+from coach.paths import DIR_MODE, bundled_dir
 from coach.retrieval.chunks import Chunk
 from coach.safe_load import LoadError, load_yaml
 
@@ -14,6 +17,14 @@ NOTE_CHUNK_CHARS = 900
 MAX_FRONT_BYTES = 256 * 1024
 """Front matter is a title, tags and a source: a few hundred bytes. Every search reads it: keep it small."""
 USER_PREFIX = "my-"
+SHARED = "shared"
+"""The folder of notes meant for every profile of the home."""
+_PROFILE_FOLDER = re.compile(r"profile-(\d+)")
+
+
+def profile_folder(profile_id: int) -> str:
+    """The folder, under <home>/knowledge/, of one profile's own notes."""
+    return f"profile-{int(profile_id)}"
 
 
 @dataclass
@@ -25,6 +36,8 @@ class Note:
     body: str
     path: Path
     user: bool = False
+    profile_id: int | None = None
+    """The profile whose own note this is; None for bundled and shared notes."""
 
     @property
     def citation(self) -> str:
@@ -87,14 +100,31 @@ def parse_note(path: Path, *, user: bool = False) -> Note:
     )
 
 
-def load_notes(user_dir: Path | None = None) -> NoteSet:
-    """Bundled notes, then the user's *.md notes (a broken user note is reported and skipped)."""
+def user_folders(user_dir: Path | None) -> list[tuple[Path, int | None]]:
+    """The shared folder, then each profile's folder by id (only those that exist)."""
+    if user_dir is None or not user_dir.is_dir():
+        return []
+    owned = sorted(
+        (int(m[1]), sub)
+        for sub in user_dir.iterdir()
+        if (m := _PROFILE_FOLDER.fullmatch(sub.name)) and sub.is_dir()
+    )
+    shared = [(user_dir / SHARED, None)] if (user_dir / SHARED).is_dir() else []
+    return shared + [(sub, pid) for pid, sub in owned]
+
+
+def load_notes(
+    user_dir: Path | None = None, profile_id: int | None = None, *, every_profile: bool = False
+) -> NoteSet:
+    """Bundled notes, the shared notes, then the given profile's own (every profile's for the index);
+    a broken user note is reported and skipped. Notes loose in user_dir itself are never read."""
     found = NoteSet()
     seen: set[str] = set()
-    sources = [(bundled_dir("knowledge"), False)]
-    if user_dir is not None and user_dir.is_dir():
-        sources.append((user_dir, True))
-    for folder, user in sources:
+    sources: list[tuple[Path, bool, int | None]] = [(bundled_dir("knowledge"), False, None)]
+    for folder, owner in user_folders(user_dir):
+        if owner is None or every_profile or owner == profile_id:
+            sources.append((folder, True, owner))
+    for folder, user, owner in sources:
         for path in sorted(folder.glob("*.md")):
             if path.name.lower() == "readme.md":
                 continue
@@ -105,6 +135,9 @@ def load_notes(user_dir: Path | None = None) -> NoteSet:
                     raise
                 found.problems.append(str(exc))
                 continue
+            if owner is not None:  # two profiles may each have a plan.md
+                note.id = f"{USER_PREFIX}{folder.name}-{note.id.removeprefix(USER_PREFIX)}"
+                note.profile_id = owner
             if note.id in seen:
                 found.problems.append(f"{path.name}: duplicate note id '{note.id}', skipped")
                 continue
@@ -113,14 +146,41 @@ def load_notes(user_dir: Path | None = None) -> NoteSet:
     return found
 
 
+def settle_loose_notes(user_dir: Path, first_profile_id: int | None) -> list[str]:
+    """Move notes left directly in <home>/knowledge/ (where every profile once saw them) into the first
+    profile's own folder, once; a name already taken there stays put, and is read by no one."""
+    loose = [p for p in sorted(user_dir.glob("*.md")) if p.is_file() and p.name.lower() != "readme.md"]
+    if not loose or first_profile_id is None:
+        return []
+    target = user_dir / profile_folder(first_profile_id)
+    target.mkdir(mode=DIR_MODE, exist_ok=True)
+    moved, kept = [], []
+    for path in loose:
+        if (target / path.name).exists():
+            kept.append(path.name)
+            continue
+        path.rename(target / path.name)
+        moved.append(path.name)
+    notices = []
+    if moved:
+        notices.append(
+            f"{len(moved)} note(s) from {user_dir} moved to {target}, the first profile's own; "
+            f"notes for every profile go in {user_dir / SHARED}"
+        )
+    if kept:
+        notices.append(f"not moved (the name is taken in {target}), and not searched: {', '.join(kept)}")
+    return notices
+
+
 def notes_signature(user_dir: Path | None = None) -> tuple[tuple[str, int, int], ...]:
     """Name, modification time and size of every note file: equal signatures mean nothing to re-read."""
-    folders = [bundled_dir("knowledge")] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
+    paths = sorted(bundled_dir("knowledge").glob("*.md"))
+    if user_dir is not None and user_dir.is_dir():  # loose notes too: their arrival is settled
+        paths += sorted(user_dir.glob("*.md")) + sorted(user_dir.glob("*/*.md"))
     out = []
-    for folder in folders:
-        for path in sorted(folder.glob("*.md")):
-            st = path.stat()
-            out.append((str(path), st.st_mtime_ns, st.st_size))
+    for path in paths:
+        st = path.stat()
+        out.append((str(path), st.st_mtime_ns, st.st_size))
     return tuple(out)
 
 
@@ -140,7 +200,7 @@ def note_chunks(note: Note) -> list[Chunk]:
         Chunk(
             id=f"note:{note.id}:{i}",
             kind="knowledge",
-            profile_id=None,
+            profile_id=note.profile_id,
             source=f"note:{note.id}",
             title=note.title,
             date=None,

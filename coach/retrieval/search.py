@@ -100,7 +100,7 @@ class Searcher:
             dense_ok = self._sync() and dense_ok
         scopes: list[tuple[Literal["knowledge", "history"], int | None]] = []
         if kind in ("knowledge", "all"):
-            scopes.append(("knowledge", None))
+            scopes.append(("knowledge", profile_id))  # one collection; the profile picks its own notes
         if kind in ("history", "all") and profile_id is not None:
             scopes.append(("history", profile_id))
         depth = max(20, 4 * k)
@@ -220,9 +220,10 @@ class Searcher:
 
     @staticmethod
     def _allowed(row: sqlite3.Row, profile_id: int | None, private: Visibility) -> bool:
-        """Belt and braces: history is only ever returned to its own profile, private text only as allowed."""
-        if row["kind"] == "knowledge":
-            return True
+        """Belt and braces: history and notes are only ever returned to their own profile, private text
+        only as allowed."""
+        if row["kind"] == "knowledge":  # bundled and shared notes, or this profile's own
+            return row["profile_id"] is None or row["profile_id"] == profile_id
         return (
             profile_id is not None
             and row["profile_id"] == profile_id

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from coach.errors import InputError
 from coach.models import Commitment, Goal, Meeting, Milestone, Profile, Session, Turn
 from coach.paths import DIR_MODE, write_private
+from coach.retrieval.notes import profile_folder
 from coach.store import Store
 from coach.store.db import now
 from coach.store.rows import columns, from_row, insert
@@ -102,6 +103,7 @@ class _Loader:
         self.dry = report.dry_run
         self.ids: dict[str, int] = {}
         self.kinds: dict[str, str] = {}
+        self.pids: list[int] = []
 
     def _ref(self, raw: dict[str, Any], where: str) -> str:
         ref = raw.get("ref")
@@ -134,6 +136,7 @@ class _Loader:
         else:
             self.report.imported["profiles"] += 1
             pid = self._insert("profiles", _values(prof, {"id"}, created_at=now()))
+        self.pids.append(pid)
         for kind in exporter.KINDS:
             for i, item in enumerate(_list(raw, kind + "s", where), 1):
                 self.record(kind, item, pid, have[kind], f"{where} {kind} {i}")
@@ -211,12 +214,16 @@ def _notes(data: dict[str, Any]) -> list[tuple[str, str]]:
 def import_coach(store: Store, data: dict[str, Any], source: str, *, dry_run: bool) -> CoachImportReport:
     """Everything in one transaction; the user's notes are written after it commits (never over others)."""
     notes = _notes(data)
+    if notes and not data["profiles"]:
+        raise InputError("the file holds notes but no profile to own them")
     report = CoachImportReport(source=source, dry_run=dry_run)
     loader = _Loader(store, report)
     with nullcontext() if dry_run else store.db.tx():
         for i, raw in enumerate(data["profiles"], 1):
             loader.profile(raw, f"profile {i}")
-    folder = store.home / exporter.KNOWLEDGE
+    # an export's notes are its profiles' own: they go to the first imported profile's folder, never
+    # where every profile would see them
+    folder = store.home / exporter.KNOWLEDGE / (profile_folder(loader.pids[0]) if loader.pids else "")
     for name, text in notes:
         target = folder / name
         if target.exists():
@@ -227,6 +234,6 @@ def import_coach(store: Store, data: dict[str, Any], source: str, *, dry_run: bo
             continue
         report.imported["notes"] += 1
         if not dry_run:
-            folder.mkdir(mode=DIR_MODE, exist_ok=True)
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             write_private(target, text)
     return report

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.models import Commitment, Goal, Meeting, Profile, Session
+from coach.retrieval.notes import profile_folder
 from coach.store import Store
 from coach.store.rows import from_row
 
@@ -93,27 +94,31 @@ def profile_doc(store: Store, profile: Profile, refs: Refs) -> dict[str, Any]:
     }
 
 
-def user_notes(home: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """The user's own notes (<home>/knowledge/*.md) byte for byte, and the ones that could not be read."""
-    folder = home / KNOWLEDGE
+def user_notes(home: Path, profile_ids: list[int]) -> tuple[list[dict[str, str]], list[str]]:
+    """The exported profiles' own notes (<home>/knowledge/profile-<id>/*.md) byte for byte, and the ones
+    that could not be read. Bundled and shared notes belong to the home, not the person: never exported."""
     notes: list[dict[str, str]] = []
     problems: list[str] = []
-    if not folder.is_dir():
-        return notes, problems
-    for path in sorted(folder.glob("*.md")):
-        try:
-            notes.append({"name": path.name, "text": path.read_bytes().decode("utf-8")})
-        except UnicodeDecodeError:
-            problems.append(f"{path.name}: not UTF-8 text, left out of the export")
-        except OSError as exc:
-            problems.append(f"{path.name}: cannot be read ({exc.strerror or exc}), left out of the export")
+    for pid in profile_ids:
+        folder = home / KNOWLEDGE / profile_folder(pid)
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.md")):
+            try:
+                notes.append({"name": path.name, "text": path.read_bytes().decode("utf-8")})
+            except UnicodeDecodeError:
+                problems.append(f"{path.name}: not UTF-8 text, left out of the export")
+            except OSError as exc:
+                problems.append(
+                    f"{path.name}: cannot be read ({exc.strerror or exc}), left out of the export"
+                )
     return notes, problems
 
 
 def export_doc(store: Store, profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
     """The export document (no timestamp of its own, so the same data always gives the same bytes)."""
     refs = Refs()
-    notes, problems = user_notes(store.home)
+    notes, problems = user_notes(store.home, sorted(p.id or 0 for p in profiles))
     doc = {
         "format": FORMAT,
         "version": VERSION,
