@@ -145,7 +145,7 @@ def test_a_real_jrnl_export_imports_exactly_and_only_once(
     assert (again["imported"], again["duplicates"]) == (0, 3)
     assert all(e["reason"].startswith("already imported (session ") for e in again["entries"])
     assert len(stored(home)) == 3
-    hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")
+    hits = as_json(capsys, "search", "Heron workshop", "--kind", "history", "-k", "3")["hits"]  # type: ignore[index]
     assert hits[0]["citation"] == "[session 2024-03-05]"
 
 
@@ -219,7 +219,7 @@ def test_day_one_json_then_zip_keeps_text_dates_and_tags(
     from_zip = as_json(capsys, "import", "dayone", str(FIX / "dayone" / "Export.zip"))
     assert (from_zip["imported"], from_zip["duplicates"]) == (0, 3)
     assert len(stored(home)) == 3
-    hits = as_json(capsys, "search", "Kestrel office view", "--kind", "history", "-k", "3")
+    hits = as_json(capsys, "search", "Kestrel office view", "--kind", "history", "-k", "3")["hits"]  # type: ignore[index]
     assert any(h["citation"] == "[session 2024-03-06]" for h in hits)
 
 
@@ -475,7 +475,9 @@ def test_export_import_export_is_byte_identical(
     third = tmp_path / "third.json"
     ok(capsys, "export", "--format", "json", "--all-profiles", "--out", str(third))
     assert third.read_bytes() == first.read_bytes()
-    hits = as_json(capsys, "--profile", "Ana", "search", "Founders Circle", "--kind", "history", "-k", "3")
+    hits = as_json(capsys, "--profile", "Ana", "search", "Founders Circle", "--kind", "history", "-k", "3")[
+        "hits"
+    ]  # type: ignore[index]
     assert hits
 
 
@@ -718,5 +720,5 @@ def test_an_older_schema_is_migrated_on_restore(
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "fresh"))
     ok(capsys, "restore", str(tmp_path / "old.db"))
     assert [g["title"] for g in as_json(capsys, "goal", "list")] == ["Old goal"]
-    hits = as_json(capsys, "search", "Old goal", "--kind", "history", "-k", "1")
+    hits = as_json(capsys, "search", "Old goal", "--kind", "history", "-k", "1")["hits"]  # type: ignore[index]
     assert hits[0]["citation"] == "[goal: Old goal]"
