@@ -116,8 +116,10 @@ def test_coach_reflect_with_llamacpp_streams_and_saves(
     )
     assert "In short:" in out and "Send notes" in out
     assert "── what will be sent to the local model process ──" in out and "[system]" in out
+    free = tmp_path / "free.yaml"
+    free.write_text("entry: A quiet week; I finished the grant draft.\nmood: 4\n", encoding="utf-8")
     data = json.loads(
-        ok(capsys, "reflect", "--flow", "free", "--llm", "llamacpp", "--answers", str(answers), "--json")
+        ok(capsys, "reflect", "--flow", "free", "--llm", "llamacpp", "--answers", str(free), "--json")
     )
     assert data["voice"] and all(not v["fallback"] for v in data["voice"])
 

@@ -74,9 +74,11 @@ def test_knowledge_filtered_to_a_note_of_your_own(
 ) -> None:
     # the user's notes alone, so a bundled note added later does not change the picture
     monkeypatch.setattr(
-        "tui.knowledge.load_notes", lambda folder: NoteSet([n for n in load_notes(folder).notes if n.user])
+        "tui.knowledge.load_notes",
+        lambda *args, **kwargs: NoteSet([n for n in load_notes(*args, **kwargs).notes if n.user]),
     )
-    folder = Path(app.coach.store.home) / "knowledge"
+    pid = app.coach.store.profiles.list()[0].id
+    folder = Path(app.coach.store.home) / "knowledge" / f"profile-{pid}"  # the person's own notes
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "zephyr.md").write_text(
         "---\ntitle: Zephyr [club] race plan\ntags: [running, plans]\n---\n"
