@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
 
 from pydantic import ValidationError
 
@@ -13,20 +12,18 @@ from coach.engine import answers as parse
 from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
 from coach.engine.flows import Check, Flow, Stage
-from coach.engine.nonanswers import is_non_answer, scaffold_for
-from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Tip
+from coach.engine.gate import Awaiting, SafetyGate
+from coach.engine.nonanswers import is_non_answer
+from coach.engine.prompting import Prompting
+from coach.engine.results import Artefact, Prompt, Recall, Retriever, Tip
 from coach.errors import InputError
 from coach.models import Commitment, Session, Turn
 from coach.store import Store
 
-Awaiting = Literal["main", "followup", "due", "confirm", "safety"]
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
-PAUSE_WORDS = {"pause", "pause here", "stop", "stop here", "later", "p", "1"}
-GATE_HINT = "Type 'pause' to stop here for now, or 'go on' to keep writing."
-GO_ON_WORDS = {"go on", "go on writing", "continue", "carry on", "keep going", "g", "2", "yes", "ok", "okay"}
 
 
-class Engine:
+class Engine(SafetyGate, Prompting):
     """Runs one flow for one profile. Build with Engine.start() or Engine.resume()."""
 
     def __init__(
@@ -343,43 +340,6 @@ class Engine:
             return
         self.scaffolding = True
 
-    # --- the safety gate ---------------------------------------------------------------------------
-    def _crisis(self, stage: Stage, text: str, hit: safety.SafetyHit) -> None:
-        """Stop the routine flow. The words stay in the entry, never as a commitment, date, tag or goal."""
-        self.crisis = hit
-        self.shielded.add(stage.id)
-        if stage.type == "text" and self.awaiting in ("main", "followup"):
-            before = self.answers.get(stage.id, "") if self.awaiting == "followup" else ""
-            self.answers[stage.id] = f"{before}\n{text}".strip()
-        else:
-            self.kept.append((stage.title, text))
-        self._before_crisis = self.awaiting
-        self.awaiting = "safety"
-        self.pending = []
-        current = self.store.sessions.get(self.session_id, with_turns=False)
-        if current.safety is None:
-            self.store.sessions.edit(self.session_id, safety=hit.category)
-
-    def _at_the_gate(self, stage: Stage, text: str) -> None:
-        choice = " ".join(text.lower().strip(" .!").split())
-        if choice in PAUSE_WORDS:
-            self.paused = True
-        elif choice in GO_ON_WORDS:
-            self._go_on()
-        elif text.strip():  # more of their words: kept, and the two choices offered again
-            self.kept.append((stage.title, text))
-            self._gate_hint = safety.screen(text) is None
-
-    def _go_on(self) -> None:
-        """Back to the flow: a text stage's answer stands and the flow moves on; other stages ask again."""
-        self.paused = self._gate_hint = False
-        stage = self.stage
-        before, self.awaiting = self._before_crisis, "main"
-        if stage is not None and stage.type == "text" and before in ("main", "followup"):
-            self._advance()
-        elif before in ("due", "confirm"):
-            self.awaiting = before
-
     def _judge(self, stage: Stage) -> None:
         text = self.answers.get(stage.id, "")
         self.checks[stage.id] = [
@@ -488,156 +448,3 @@ class Engine:
     def _on_confirm(self, stage: Stage, text: str) -> None:  # a stage of its own, for "yes" questions
         self.answers[stage.id] = text
         self._advance()
-
-    # --- prompts -------------------------------------------------------------------------------
-    def _question(self, stage: Stage) -> tuple[PromptKind, str]:
-        if self.paused:
-            return "paused", (
-                "Paused. What you wrote is saved, and nothing else will be asked now. When you come back to "
-                "this conversation, it picks up gently from here."
-            )
-        if self.awaiting == "safety":
-            if self._gate_hint:
-                return "safety", GATE_HINT
-            return "safety", f"{safety.crisis_message(self.region).strip()}\n\n{GATE_HINT}"
-        if self.scaffolding:
-            return "followup", scaffold_for(stage)
-        if self.awaiting == "followup":
-            check = self.pending[0]
-            result = next(r for r in self.checks.get(stage.id, []) if r.check == check.check)
-            hint = f" ({result.suggestion})" if result.suggestion else ""
-            return "followup", f"{check.ask}{hint}"
-        if self.awaiting == "due":
-            missing = next(p for p in self.proposals if p.due is None and not p.undated)
-            return "followup", f"By when will you do this: '{missing.text}'? (Friday, 3 Dec, next week...)"
-        if self.awaiting == "confirm":
-            listed = "\n".join(
-                f"{i}. {p.text} ("
-                + (
-                    p.moved or f"due {dates.show_date(p.due, self.today, weekday=True)}"
-                    if p.due
-                    else "no date"
-                )
-                + ")"
-                for i, p in enumerate(self.proposals, 1)
-            )
-            return "confirm", (
-                f"I'll save these commitments:\n{listed}\nSay yes to save them, no to save "
-                "none, or write them again to change them."
-            )
-        if stage.type == "review":
-            item = self.review[self.review_pos]
-            due = f" (due {dates.show_date(item.due, self.today)})" if item.due else ""
-            count = f"[{self.review_pos + 1}/{len(self.review)}] "
-            card = " Add 'off the card' to keep it off the shared card." if item.for_group else ""
-            return "question", f"{count}{stage.ask}{card}\n'{item.text}'{due}"
-        return "question", stage.ask
-
-    def _prompt(self, first: bool = False) -> Prompt:
-        stages = [
-            StageInfo(
-                id=s.id,
-                title=s.title,
-                label=s.label or s.title[:1],
-                state="current"
-                if i == self.pos
-                else "skipped"
-                if s.id in self.skipped
-                else "done"
-                if i < self.pos
-                else "todo",
-            )
-            for i, s in enumerate(self.flow.stages)
-        ]
-        if self.artefact is not None:
-            return Prompt(
-                session_id=self.session_id,
-                flow=self.flow.id,
-                kind="done",
-                stages=stages,
-                text=f"Done. Your {self.flow.title} is saved.",
-                stage=None,
-                stage_title="Done",
-                stage_index=len(self.flow.stages),
-                notice=self.notice,
-                artefact=self.artefact,
-            )
-        stage = self.stage
-        assert stage is not None
-        kind, text = self._question(stage)
-        if self.notice and kind == "question" and self.asked_empty:
-            kind = "retry"
-        tip = self._tip(stage) if kind == "question" else None
-        recalls = self.recalls if first else self._stage_recalls(stage, kind)
-        prompt = Prompt(
-            session_id=self.session_id,
-            flow=self.flow.id,
-            kind=kind,
-            text=text,
-            stage=stage.id,
-            stage_title=stage.title,
-            stage_index=self.pos,
-            stages=stages,
-            notice=self.notice,
-            tip=tip,
-            recalls=recalls,
-            checks=self.checks.get(stage.id, []),
-        )
-        cites = [c for c in [tip.citation if tip else None, *(r.citation for r in recalls)] if c]
-        self.store.sessions.add_turn(
-            self.session_id, Turn(role="coach", stage=stage.id, text=text, citations=cites)
-        )
-        return prompt
-
-    def _tip(self, stage: Stage) -> Tip | None:
-        if self.retriever is None or not stage.retrieve or stage.id in self._tipped:
-            return None
-        self._tipped.add(stage.id)
-        context = " ".join(self._said()[-1:])
-        tip = self.retriever.tip(f"{stage.retrieve} {context}".strip(), {t.citation for t in self.tips})
-        if tip:
-            self.tips.append(tip)
-        return tip
-
-    def _said(self) -> list[str]:
-        """The answers that may shape tips and recalls: none written under the safety gate."""
-        return [v for k, v in self.answers.items() if k not in self.shielded]
-
-    def _start_recalls(self) -> list[Recall]:
-        recalls = []
-        for c in self.store.commitments.list(self.profile_id, "open")[:3]:
-            made = c.created_at.date() if c.created_at else None
-            when = f"On {dates.show_date(made, self.today)}" if made else "Earlier"
-            due = f" (due {dates.show_date(c.due, self.today)})" if c.due else ""
-            recalls.append(
-                Recall(
-                    text=f"{when} you committed to: {c.text}{due}.",
-                    citation=f"[commitment {made}]",
-                    source=f"commitment:{c.id}",
-                )
-            )
-        if self.retriever is not None:
-            seen = {r.source for r in recalls}
-            recalls += [
-                r
-                for r in self.retriever.recall(self.flow.recall, self.profile_id, self.session_id)
-                if r.source not in seen
-            ][:2]
-        self.recalls.extend(recalls)
-        return recalls
-
-    def _stage_recalls(self, stage: Stage, kind: str) -> list[Recall]:
-        if self.retriever is None or kind != "question" or not self.answers or stage.type == "review":
-            return []
-        said = self._said()
-        if not said:
-            return []
-        last = said[-1]
-        shown = {r.source for r in self.recalls}
-        found = [
-            r
-            for r in self.retriever.recall(f"{stage.ask} {last}", self.profile_id, self.session_id)
-            if r.source not in shown
-        ][:1]
-        self.recalls.extend(found)
-        return found
