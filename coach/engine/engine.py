@@ -23,6 +23,30 @@ from coach.store import Store
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
 
 
+_LINK_FILLER = {
+    "a",
+    "an",
+    "the",
+    "to",
+    "at",
+    "of",
+    "for",
+    "my",
+    "in",
+    "on",
+    "and",
+    "with",
+    "by",
+    "goal",
+    "about",
+}
+
+
+def _meaningful(text: str) -> set[str]:
+    """The words of a name that identify it (not "the", "my", "goal")."""
+    return set(re.findall(r"\w+", text)) - _LINK_FILLER
+
+
 class Engine(SafetyGate, Prompting):
     """Runs one flow for one profile. Build with Engine.start() or Engine.resume()."""
 
@@ -427,22 +451,34 @@ class Engine(SafetyGate, Prompting):
             self._advance()
 
     def _on_link(self, stage: Stage, text: str) -> None:
-        """Link the session to a goal or a meeting the user names (by id, #id or words of its title)."""
+        """Link the session to a goal or a meeting the person names: by id, #id, or words that are all in
+        its title ("running" finds "Get better at running"; "learn Spanish" does not find "Learn to cook")."""
         want = text.strip().lower().lstrip("#")
-        words = set(re.findall(r"\w+", want))
-        for goal in self.store.goals.list(self.profile_id):
-            title = set(re.findall(r"\w+", goal.title.lower()))
-            if want == str(goal.id) or (words and len(words & title) >= max(1, len(title) // 2)):
-                self.links["goal"] = goal.id or 0
-                self.answers[stage.id] = f"Goal: {goal.title}"
-                self._advance()
-                return
-        for meeting in self.store.meetings.list(self.profile_id):
-            if words & set(re.findall(r"\w+", meeting.group_name.lower())):
-                self.links["meeting"] = meeting.id or 0
-                self.answers[stage.id] = f"Meeting: {meeting.group_name} {meeting.date}"
-                self._advance()
-                return
+        words = _meaningful(want)
+        goals = self.store.goals.list(self.profile_id)
+        found = [g for g in goals if want == str(g.id)] or [
+            g for g in goals if words and words <= _meaningful(g.title.lower())
+        ]
+        if len(found) == 1:
+            goal = found[0]
+            self.links["goal"] = goal.id or 0
+            self.answers[stage.id] = f"Goal: {goal.title}"
+            self._advance()
+            return
+        if len(found) > 1:
+            names = "; ".join(f"#{g.id} {g.title}" for g in found[:4])
+            raise InputError(f"more than one goal matches ({names}): say which, by its number")
+        meetings = [
+            m
+            for m in self.store.meetings.list(self.profile_id)
+            if words and words <= _meaningful(m.group_name.lower())
+        ]
+        if meetings:
+            meeting = meetings[0]  # the most recent meeting of that group
+            self.links["meeting"] = meeting.id or 0
+            self.answers[stage.id] = f"Meeting: {meeting.group_name} {meeting.date}"
+            self._advance()
+            return
         raise InputError(f"no goal or meeting matches '{text.strip()[:40]}'; name another, or leave it empty")
 
     def _on_confirm(self, stage: Stage, text: str) -> None:  # a stage of its own, for "yes" questions
