@@ -68,3 +68,9 @@ def coach(store: Store, embedder):  # type: ignore[no-untyped-def]
     from coach.services import Coach
 
     return Coach(store, load_settings(), embedder)
+
+
+@pytest.fixture(autouse=True)
+def _one_model_per_run(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands share the session's real model instead of loading their own (seconds each)."""
+    monkeypatch.setattr("coach.retrieval.index.Embedder", lambda *a, **k: request.getfixturevalue("embedder"))
