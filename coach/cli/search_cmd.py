@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 
+from coach.cli.catchup import BIG_BACKLOG, catch_up, err
 from coach.cli.common import console, emit_json, say, table
 from coach.cli.state import profile_of
 from coach.errors import InputError
@@ -47,6 +48,10 @@ def search(
     from coach.services import Coach
 
     with Coach.open() as coach:
+        backlog = _backlog(coach)
+        if backlog >= BIG_BACKLOG:  # say why the first search takes a while, and show it moving
+            err.print(f"Indexing {backlog:,} records before the first search.", style="yellow", markup=False)
+            catch_up(coach, "indexing")
         hits = coach.search(
             query, profile=profile_of(ctx), kind=cast(Literal["knowledge", "history", "all"], kind), k=k
         )
@@ -61,6 +66,13 @@ def search(
         say("Nothing found.")
     else:
         table(["#", "source", "snippet"], [[i, h.citation, h.snippet] for i, h in enumerate(hits, 1)])
+
+
+def _backlog(coach: Coach) -> int:
+    try:
+        return coach.index.backlog()
+    except Exception:  # a damaged index is the search's to repair and report
+        return 0
 
 
 @index_app.command("rebuild")

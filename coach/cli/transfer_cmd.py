@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from coach.cli.catchup import catch_up
 from coach.cli.common import active, emit_json, open_store, say, table
 from coach.cli.state import profile_of
 from coach.errors import InputError
@@ -52,10 +53,7 @@ def _progress(label: str) -> Progress:
 
 def _sync(coach: Coach) -> int:
     """Index what was just stored: the index follows the change feed from where it left off."""
-    with _progress("indexing") as bar:
-        task = bar.add_task("index", total=None)
-        written = coach.index.sync()
-        bar.update(task, total=max(written, 1), completed=max(written, 1))
+    written = catch_up(coach, "indexing")
     for notice in coach.index.notices:
         _warn(f"note: {notice}")
     return written

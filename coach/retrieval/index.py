@@ -32,6 +32,8 @@ PRIVACY_KEY = "index-privacy"
 ADD_BATCH = 512
 SOURCE_BATCH = 500
 Progress = Callable[[int, int], None]
+# records done, records to do, chunks written so far: how a catch-up reports itself
+Catchup = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -305,15 +307,22 @@ class Index:
         return done
 
     # --- following ---------------------------------------------------------------------------------
-    def sync(self) -> int:
+    def sync(self, progress: Catchup | None = None) -> int:
         """Bring the index up to date with the notes and the change feed; returns chunks written.
 
         One sync at a time: a second caller (a search while the app warms up) waits, then finds little to do.
         """
         with self._sync_lock:
-            return self._sync()
+            return self._sync(progress)
 
-    def _sync(self) -> int:
+    def backlog(self) -> int:
+        """How many records the next sync has to index (all of them when it starts from nothing)."""
+        head, cursor = self.store.feed.head(), self.store.feed.cursor(CURSOR)
+        if cursor == 0 or cursor > head:
+            return len(self._all_sources()) if head else 0
+        return len(self.store.feed.sources_since(cursor, head))
+
+    def _sync(self, progress: Catchup | None = None) -> int:
         _ = self.client  # detects a lost index before anything is compared
         self._check_counts()
         written = self.sync_notes()
@@ -324,14 +333,18 @@ class Index:
             self._reset_catalogue()
             cursor = 0
         if cursor == 0 and head:  # first run over existing records: index them all, not the whole log
-            return written + self.rebuild_history()
+            return written + self.rebuild_history(progress)
         if cursor < head:
             # each record once, however many changes it had: its chunks come from its state now
             pending = self.store.feed.sources_since(cursor, head)
+            done = 0
             for i in range(0, len(pending), SOURCE_BATCH):
                 batch = pending[i : i + SOURCE_BATCH]
                 written += self._apply({source: pid for source, pid, _ in batch})
                 self.store.feed.advance(CURSOR, batch[-1][2])
+                done += len(batch)
+                if progress:
+                    progress(done, len(pending), written)
             self.store.feed.advance(CURSOR, head)
         return written
 
@@ -446,9 +459,15 @@ class Index:
         self.store.feed.advance(CURSOR, head)
         return total
 
-    def rebuild_history(self) -> int:
+    def rebuild_history(self, progress: Catchup | None = None) -> int:
+        """Every record indexed again, a batch at a time (a large history never sits in memory whole)."""
         head = self.store.feed.head()
-        written = self._apply(dict(self._all_sources()))
+        sources = list(self._all_sources().items())
+        written = 0
+        for i in range(0, len(sources), SOURCE_BATCH):
+            written += self._apply(dict(sources[i : i + SOURCE_BATCH]))
+            if progress:
+                progress(min(i + SOURCE_BATCH, len(sources)), len(sources), written)
         self.store.feed.advance(CURSOR, head)
         return written
 
