@@ -78,5 +78,37 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
     console.print(tbl)
 
 
+NOT_UTF8 = "That line is not valid UTF-8 text; please type it again."
+
+
+def read_line(prompt: str) -> str:
+    """A line typed at a prompt; one that is not valid UTF-8 is refused in a line and asked for again
+    (nothing the person did not type is stored as theirs)."""
+    while True:
+        line = _typed(prompt)
+        if line is not None and not any("\udc80" <= ch <= "\udcff" for ch in line):
+            return line
+        console.print(NOT_UTF8, style="yellow", markup=False)
+
+
+def _typed(prompt: str) -> str | None:
+    """One line from stdin, or None when it is not UTF-8. Piped input is read a line at a time as bytes,
+    so one bad line never takes the lines after it with it."""
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except UnicodeDecodeError:
+            return None
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    raw = sys.stdin.buffer.readline()
+    if not raw:
+        raise EOFError
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+
+
 def say(message: str) -> None:
     console.print(Text(message))

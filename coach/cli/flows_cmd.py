@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from coach.cli.answers_check import parse_answers, rehearse
-from coach.cli.common import console, emit_json, say, table
+from coach.cli.common import console, emit_json, read_line, say, table
 from coach.cli.state import profile_of
 from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
 from coach.dates import show_date
@@ -99,10 +99,10 @@ def _read(prompt: Prompt, flow: Flow) -> str:
     multi = stage is not None and stage.type in ("commitments", "milestones") and prompt.kind == "question"
     multi = multi or "one per line" in prompt.text.lower()
     if not multi:
-        return input("> ")
+        return read_line("> ")
     console.print("(one per line; an empty line ends the list)", style="dim", markup=False)
     lines = []
-    while line := input("> "):
+    while line := read_line("> "):
         lines.append(line)
     return "\n".join(lines)
 
@@ -231,7 +231,7 @@ def _card_path(out: Path) -> Path:
 def _ask_resume(started: Any) -> bool:
     local = utc(started).astimezone()  # stored in UTC; the person reads their own clock
     when = f"{show_date(local.date(), weekday=True)} {local:%H:%M}"
-    reply = input(f"You have an unfinished session from {when}. Resume it? [Y/n] ")
+    reply = read_line(f"You have an unfinished session from {when}. Resume it? [Y/n] ")
     return reply.strip().lower() in ("", "y", "yes")
 
 

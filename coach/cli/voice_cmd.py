@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.cli.common import console, emit_json
+from coach.cli.common import console, emit_json, read_line
 from coach.cli.state import profile_of
 from coach.config import Settings
 from coach.errors import InputError, LLMError, PrivacyError
@@ -62,7 +62,7 @@ def _preview(messages: list[BaseMessage], voice: Voice, interactive: bool) -> bo
         console.print(message.text, style="dim", markup=False, soft_wrap=True)
     console.print("── end ──", style="magenta", markup=False, soft_wrap=True)
     if voice.remote and interactive:
-        return input("Send it? [y/N] ").strip().lower() in ("y", "yes")
+        return read_line("Send it? [y/N] ").strip().lower() in ("y", "yes")
     return True
 
 
@@ -131,7 +131,7 @@ def ask(
         pid = coach.profile(profile_of(ctx)).id or 0
         while True:
             if interactive:
-                question = input("ask> ").strip()
+                question = read_line("ask> ").strip()
                 if question in ("", "/quit", "/exit"):
                     return
             assert question is not None
