@@ -9,21 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.config import Settings, load_settings
-from coach.errors import NotFoundError
-from coach.models import Session
 from coach.paths import private_umask
 from coach.retrieval import privacy, vectors
 from coach.retrieval.chunks import (
     Chunk,
-    commitment_chunks,
-    goal_chunks,
-    meeting_chunks,
-    session_chunks,
 )
 from coach.retrieval.embeddings import Embedder
 from coach.retrieval.lexical import Catalogue
 from coach.retrieval.notes import NoteSet, load_notes, note_chunks, notes_signature, settle_loose_notes
 from coach.retrieval.privacy import Visibility
+from coach.retrieval.records import all_sources, record_chunks
 from coach.store import Store
 
 CURSOR = "retrieval-index"
@@ -240,36 +235,7 @@ class Index:
     # --- records to chunks ---------------------------------------------------------------------------
     def chunks_for(self, source: str) -> list[Chunk]:
         """The chunks a record should have now; none when it no longer exists."""
-        entity, _, raw_id = source.partition(":")
-        try:
-            rid = int(raw_id)
-            if entity == "session":
-                return session_chunks(self.store.sessions.get(rid))
-            if entity == "goal":
-                return goal_chunks(self.store.goals.get(rid))
-            if entity == "commitment":
-                item = self.store.commitments.get(rid)
-                job = self._job_of(item.made_in_session_id)
-                return commitment_chunks(item, job, self._job_of(item.reviewed_in_session_id) or job)
-            if entity == "meeting":
-                return meeting_chunks(self.store.meetings.get(rid), self._prep_of(rid))
-        except NotFoundError:
-            return []
-        return []
-
-    def _job_of(self, session_id: int | None) -> str | None:
-        if session_id is None:
-            return None
-        row = self.store.db.one("SELECT kind FROM sessions WHERE id = ?", (session_id,))
-        return str(row["kind"]) if row else None
-
-    def _prep_of(self, meeting_id: int) -> Session | None:
-        """The meeting prep that wrote a meeting's brief (its flow says which parts are private)."""
-        row = self.store.db.one(
-            "SELECT id FROM sessions WHERE meeting_id = ? AND kind = 'meeting-prep' ORDER BY id DESC LIMIT 1",
-            (meeting_id,),
-        )
-        return self.store.sessions.get(int(row["id"]), with_turns=False) if row else None
+        return record_chunks(self.store, source)
 
     def _write(
         self,
@@ -319,7 +285,7 @@ class Index:
         """How many records the next sync has to index (all of them when it starts from nothing)."""
         head, cursor = self.store.feed.head(), self.store.feed.cursor(CURSOR)
         if cursor == 0 or cursor > head:
-            return len(self._all_sources()) if head else 0
+            return len(all_sources(self.store)) if head else 0
         return len(self.store.feed.sources_since(cursor, head))
 
     def _sync(self, progress: Catchup | None = None) -> int:
@@ -412,23 +378,10 @@ class Index:
         return len(chunks)
 
     # --- rebuild and check ---------------------------------------------------------------------------
-    def _all_sources(self) -> dict[str, int]:
-        """Every indexed record as "entity:id", with its profile."""
-        out: dict[str, int] = {}
-        for table, entity in (
-            ("sessions", "session"),
-            ("goals", "goal"),
-            ("commitments", "commitment"),
-            ("meetings", "meeting"),
-        ):
-            for row in self.store.db.query(f"SELECT id, profile_id FROM {table} ORDER BY id"):
-                out[f"{entity}:{row[0]}"] = int(row[1])
-        return out
-
     def expected_chunks(self) -> list[Chunk]:
         notes = self._all_notes().notes
         out = [c for n in notes for c in note_chunks(n)]
-        for source in self._all_sources():
+        for source in all_sources(self.store):
             out.extend(self.chunks_for(source))
         return out
 
@@ -462,7 +415,7 @@ class Index:
     def rebuild_history(self, progress: Catchup | None = None) -> int:
         """Every record indexed again, a batch at a time (a large history never sits in memory whole)."""
         head = self.store.feed.head()
-        sources = list(self._all_sources().items())
+        sources = list(all_sources(self.store).items())
         written = 0
         for i in range(0, len(sources), SOURCE_BATCH):
             written += self._apply(dict(sources[i : i + SOURCE_BATCH]))
