@@ -75,6 +75,8 @@ class Stage(BaseModel):
     """A date stage whose date may have gone already (a meeting that happened): "yesterday" is fine."""
     scaffold: str | None = None
     """The smaller question asked after "I don't know" (unset: the one for the stage's type)."""
+    patterns: bool = False
+    """The answer names an obstacle or a cause: it is compared by meaning with the profile's earlier ones."""
 
 
 class Flow(BaseModel):
