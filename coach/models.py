@@ -132,12 +132,27 @@ class Session(Record):
     safety: str | None = None
     """Set when the safety gate stopped the flow: the category it saw. Such a session is never indexed,
     recalled, counted as a theme or sent to a model."""
+    answers: dict[str, str] | None = None
+    """The final, accepted answer of each stage ({stage id: text}), set when the session ends."""
     turns: list[Turn] = Field(default_factory=list)
 
     @field_validator("summary")
     @classmethod
     def _summary(cls, v: str | None) -> str | None:
         return validate.optional(v, "summary", max_chars=validate.LONG_MAX)
+
+    def final_answers(self) -> dict[str, str]:
+        """Each stage's final, accepted answer. Sessions ended before answers were kept fall back to the
+        last thing typed at each stage (load with turns); an unfinished session has none."""
+        if self.answers is not None:
+            return dict(self.answers)
+        if self.ended_at is None:
+            return {}
+        out: dict[str, str] = {}
+        for turn in self.turns:
+            if turn.role == "user" and turn.stage and turn.text.strip():
+                out[turn.stage] = turn.text
+        return out
 
     @field_validator("tags")
     @classmethod

@@ -158,7 +158,13 @@ def finish(engine: Engine) -> Artefact:
             for p in engine.proposals
         ]
         store.sessions.end(
-            sid, mood=engine.mood, tags=engine.tags, summary=markdown, goal_id=goal_id, meeting_id=meeting_id
+            sid,
+            mood=engine.mood,
+            tags=engine.tags,
+            summary=markdown,
+            goal_id=goal_id,
+            meeting_id=meeting_id,
+            answers={k: v for k, v in engine.answers.items() if v.strip()},
         )
     all_checks: list[CheckResult] = [r for results in engine.checks.values() for r in results]
     return Artefact(

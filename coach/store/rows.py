@@ -17,7 +17,7 @@ M = TypeVar("M", bound=BaseModel)
 def to_db(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return int(value)
@@ -26,7 +26,7 @@ def to_db(value: Any) -> Any:
 
 def from_row(model: type[M], row: sqlite3.Row, **extra: Any) -> M:
     data: dict[str, Any] = {k: row[k] for k in row.keys() if k in model.model_fields}  # noqa: SIM118
-    for key in ("tags", "citations"):
+    for key in ("tags", "citations", "answers"):
         if key in data and isinstance(data[key], str):
             data[key] = json.loads(data[key])
     data.update(extra)
