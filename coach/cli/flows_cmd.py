@@ -14,6 +14,7 @@ from coach.cli.state import profile_of
 from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
 from coach.dates import show_date
 from coach.engine.flows import Flow, get_flow, load_flows
+from coach.engine.kinds import kind_of
 from coach.errors import InputError
 from coach.paths import writable_out, write_private
 from coach.safe_load import load_yaml
@@ -96,8 +97,12 @@ def _show(prompt: Prompt, voice: Voice | None = None, engine: Engine | None = No
 
 def _read(prompt: Prompt, flow: Flow) -> str:
     stage = flow.stage(prompt.stage) if prompt.stage else None
-    multi = stage is not None and stage.type in ("commitments", "milestones") and prompt.kind == "question"
-    multi = multi or "one per line" in prompt.text.lower()
+    multi = (
+        stage is not None
+        and (kind_of(stage.type).multiline or stage.listed)
+        and prompt.kind in ("question", "retry")
+    )
+    multi = multi or "one per line" in prompt.text.lower()  # a follow-up that asks for more items
     if not multi:
         return read_line("> ")
     console.print("(one per line; an empty line ends the list)", style="dim", markup=False)

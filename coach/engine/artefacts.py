@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from coach.dates import show_date
 from coach.engine.checks import CheckResult
-from coach.engine.results import Artefact
+from coach.engine.kinds import kind_of
+from coach.engine.listening import to_mentee
+from coach.engine.results import Artefact, Thread
 from coach.models import Commitment, Goal
 
 if TYPE_CHECKING:
@@ -48,10 +50,16 @@ def _fields(engine: Engine) -> _Fields:
         [f"{m.text} (by {show_date(m.due, engine.today)})" if m.due else m.text for m in engine.milestones]
     )
     for stage in engine.flow.stages:  # structured answers are shown formatted, under the stage's own id
-        if stage.type == "mood":
-            fields[stage.id] = f"{engine.mood}/5" if engine.mood else _EMPTY
-        elif stage.type == "tags":
-            fields[stage.id] = ", ".join(engine.tags) if engine.tags else _EMPTY
+        shown = kind_of(stage.type).display(engine, stage)
+        if shown is not None:
+            fields[stage.id] = shown or _EMPTY
+    mentee = engine.answers.get("mentee", "").strip()
+    spoken = [
+        to_mentee(engine.answers[k].strip(), mentee)
+        for k in ("situation", "behaviour", "impact", "intent", "context")
+        if engine.answers.get(k, "").strip()
+    ]
+    fields["spoken"] = "  \n".join(spoken) if mentee and spoken else _EMPTY
     marks = {"done": "✅ done", "partial": "🟡 partial", "missed": "❌ missed", "not_due": "⏳ not due yet"}
     reviewed = [
         f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
@@ -82,6 +90,12 @@ def _fields(engine: Engine) -> _Fields:
     return fields
 
 
+def _thread(thread: Thread) -> str:
+    cited = "; ".join(f"{r.text} {r.citation}" for r in thread.items)
+    said = _as_markdown(thread.answer, False) if thread.answer.strip() else "_(not answered)_"
+    return f"**{thread.title}:** {thread.question}  \n{cited}\n\n{said}"
+
+
 def choose_questions(engine: Engine, n: int = 5) -> list[str]:
     """Questions from the flow's bank whose tags match the words of the answers, general ones to fill."""
     if not engine.flow.questions:
@@ -102,6 +116,8 @@ def finish(engine: Engine) -> Artefact:
     store, flow, pid, sid = engine.store, engine.flow, engine.profile_id, engine.session_id
     fields = _fields(engine)
     markdown = flow.summary.format_map(fields).strip() + "\n"
+    if engine.threads:  # patterns the coach named, with what the person made of them
+        markdown += "\n## What keeps coming back\n\n" + "\n\n".join(_thread(t) for t in engine.threads) + "\n"
     if engine.kept:  # written under the safety gate outside a text stage: theirs, kept word for word
         kept = "\n\n".join(f"**{title}:** {text}" for title, text in engine.kept)
         markdown += f"\n## Also in your words\n\n{kept}\n"
@@ -181,4 +197,5 @@ def finish(engine: Engine) -> Artefact:
         tips=list(engine.tips),
         recalls=list(engine.recalls),
         checks=all_checks,
+        threads=list(engine.threads),
     )

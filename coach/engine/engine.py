@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pydantic import ValidationError
@@ -13,9 +12,11 @@ from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
 from coach.engine.flows import Check, Flow, Stage
 from coach.engine.gate import Awaiting, SafetyGate
+from coach.engine.kinds import kind_of
+from coach.engine.moves import Moves
 from coach.engine.nonanswers import is_non_answer
 from coach.engine.prompting import Prompting
-from coach.engine.results import Artefact, Prompt, Recall, Retriever, Tip
+from coach.engine.results import Artefact, Echoes, Prompt, Recall, Retriever, Thread, Tip
 from coach.errors import InputError
 from coach.models import Commitment, Session, Turn
 from coach.store import Store
@@ -23,31 +24,7 @@ from coach.store import Store
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
 
 
-_LINK_FILLER = {
-    "a",
-    "an",
-    "the",
-    "to",
-    "at",
-    "of",
-    "for",
-    "my",
-    "in",
-    "on",
-    "and",
-    "with",
-    "by",
-    "goal",
-    "about",
-}
-
-
-def _meaningful(text: str) -> set[str]:
-    """The words of a name that identify it (not "the", "my", "goal")."""
-    return set(re.findall(r"\w+", text)) - _LINK_FILLER
-
-
-class Engine(SafetyGate, Prompting):
+class Engine(SafetyGate, Prompting, Moves):
     """Runs one flow for one profile. Build with Engine.start() or Engine.resume()."""
 
     def __init__(
@@ -59,8 +36,10 @@ class Engine(SafetyGate, Prompting):
         retriever: Retriever | None = None,
         today: date | None = None,
         region: str | None = None,
+        echoes: Echoes | None = None,
     ) -> None:
         self.store, self.flow, self.profile_id, self.session_id = store, flow, profile_id, session_id
+        self.echoes = echoes
         self.region = region or safety.DEFAULT_REGION
         self.retriever = retriever
         self.today = today or date.today()
@@ -100,6 +79,12 @@ class Engine(SafetyGate, Prompting):
         self.scaffolding = False  # the smaller question after "I don't know" is showing
         self.refused: str | None = None  # why the last answer was not taken (for scripted runs)
         self.suggested: date | None = None  # the date offered for a past one, taken on a yes
+        # listening: the wording chosen per stage, the moves made, the patterns named
+        self.worded: dict[str, str] = {}
+        self._recent: dict[str, list[str]] | None = None
+        self._moves: set[tuple[str, str]] = set()
+        self.echo: Thread | None = None  # the pattern whose question is showing
+        self.threads: list[Thread] = []
         self._enter_stage()
 
     # --- construction -------------------------------------------------------------------------
@@ -112,10 +97,11 @@ class Engine(SafetyGate, Prompting):
         retriever: Retriever | None = None,
         today: date | None = None,
         region: str | None = None,
+        echoes: Echoes | None = None,
     ) -> tuple[Engine, Prompt]:
         earlier = store.sessions.list(profile_id, limit=1)
         session = store.sessions.start(Session(profile_id=profile_id, kind=flow.job, framework=flow.id))
-        engine = cls(store, flow, profile_id, session.id or 0, retriever, today, region)
+        engine = cls(store, flow, profile_id, session.id or 0, retriever, today, region, echoes)
         if earlier and earlier[0].safety:  # the last time was very hard: a gentle word before anything else
             engine.notice = safety.next_start_checkin().strip()
         if retriever is not None:
@@ -131,15 +117,23 @@ class Engine(SafetyGate, Prompting):
         retriever: Retriever | None = None,
         today: date | None = None,
         region: str | None = None,
+        echoes: Echoes | None = None,
     ) -> tuple[Engine, Prompt]:
-        """Rebuild the state by replaying the saved answers, then ask where the user left off."""
+        """Rebuild the state by replaying the saved answers, then ask where the user left off.
+
+        Each answer is read as of the day it was typed: "Friday" said last week stays last week's Friday."""
         session = store.sessions.get(session_id)
-        engine = cls(store, flow, session.profile_id, session_id, retriever, today, region)
+        engine = cls(store, flow, session.profile_id, session_id, retriever, today, region, echoes)
+        now = engine.today
         for turn in session.turns:
+            engine.today = turn.created_at.date() if turn.created_at else now
+            if turn.role == "coach" and turn.stage:
+                engine.worded.setdefault(turn.stage, turn.text)  # the wording they saw stays
             if turn.role == "user":
                 engine._consume(turn.text)
             elif turn.role == "system" and turn.text in CONTROL:
                 getattr(engine, f"_{CONTROL[turn.text]}")()
+        engine.today = now
         if engine.awaiting == "safety":  # they paused (or left) at the gate: coming back means going on
             engine._go_on()
             engine.notice = safety.next_start_checkin().strip()
@@ -203,13 +197,8 @@ class Engine(SafetyGate, Prompting):
 
     def _skip(self) -> None:
         stage = self.stage
-        if stage is not None and stage.type == "review" and self.review_pos < len(self.review):
-            self.review_pos += 1  # a skip in the review passes over one item, not the whole review
-            if self.review_pos < len(self.review):
-                return
-            if any(i.status for i in self.review):
-                self._advance()
-                return
+        if stage is not None and self.awaiting == "main" and kind_of(stage.type).skip_part(self, stage):
+            return
         if self.stage:
             self.skipped.add(self.stage.id)
             self.answers.pop(self.stage.id, None)
@@ -231,12 +220,14 @@ class Engine(SafetyGate, Prompting):
             self._after_proposals()
         elif self.awaiting == "confirm":
             self._advance()
-        elif stage.type == "review" and self.review:
-            self.review_pos += 1  # this item only: the others are still asked
-            if self.review_pos >= len(self.review):
-                self._advance()
+        elif self.awaiting in ("deepen", "thread"):
+            self.unanswered.append(self._question(stage)[1])
+            if self.awaiting == "thread" and self.echo is not None:
+                self.threads.append(self.echo)  # named, and left unanswered
+                self.echo = None
+            self._settle(stage)
         else:
-            self._skip()
+            kind_of(stage.type).decline(self, stage)
 
     def _advance(self) -> None:
         self.pos += 1
@@ -252,19 +243,7 @@ class Engine(SafetyGate, Prompting):
         if stage is None:
             return
         self.skipped.discard(stage.id)
-        if stage.type == "review":
-            items = self._open_commitments()
-            by = self.dates.get("meeting_date", self.today)  # what was due by the meeting, overdue included
-            self.review = [i for i in items if i.due is None or i.due <= by]
-            self.not_due = [i for i in items if i.due is not None and i.due > by]
-            self.review_pos = 0
-            if not self.review:
-                self.notice = (
-                    "Nothing was due by the meeting, so there is nothing to review."
-                    if self.not_due
-                    else "There are no open commitments to review."
-                )
-                self._advance()
+        kind_of(stage.type).enter(self, stage)
 
     def _open_commitments(self) -> list[ReviewItem]:
         items = self.store.commitments.list(self.profile_id, "open")
@@ -335,7 +314,17 @@ class Engine(SafetyGate, Prompting):
             self._judge(stage)
             self.pending = [c for c in self.pending if not self._passed(stage, c)]
             if not self.pending:
-                self._advance()
+                self._settle(stage)
+            return
+        if self.awaiting == "deepen":
+            self.followups.append(self._question(stage)[1])
+            self.answers[stage.id] = f"{self.answers.get(stage.id, '')}\n{text}".strip()
+            self._settle(stage)
+            return
+        if self.awaiting == "thread" and self.echo is not None:
+            self.threads.append(self.echo.model_copy(update={"answer": text}))
+            self.echo = None
+            self._settle(stage)
             return
         if self.awaiting == "due":
             missing = next(p for p in self.proposals if p.due is None and not p.undated)
@@ -350,12 +339,11 @@ class Engine(SafetyGate, Prompting):
                 self.proposals = []
                 self._advance()
                 return
-        handler = getattr(self, f"_on_{stage.type}")
-        handler(stage, text)
+        kind_of(stage.type).consume(self, stage, text)
 
     def _no_answer_yet(self, stage: Stage) -> None:
         """ "I don't know" is never a record: a smaller question once, then the stage is left skipped."""
-        if self.awaiting in ("followup", "due") or stage.type == "review":
+        if self.awaiting in ("followup", "due", "deepen", "thread") or stage.type == "review":
             self._decline()  # the main answer (or the other review items) stands
             return
         if self.scaffolding or stage.optional or stage.type in ("mood", "confirm"):
@@ -379,28 +367,6 @@ class Engine(SafetyGate, Prompting):
     def _passed(self, stage: Stage, check: Check) -> bool:
         return next(r.ok for r in self.checks[stage.id] if r.check == check.check)
 
-    def _on_text(self, stage: Stage, text: str) -> None:
-        self.answers[stage.id] = text
-        self._judge(stage)
-        self.pending = [c for c in stage.checks if not self._passed(stage, c)]
-        if self.pending:
-            self.awaiting = "followup"
-        else:
-            self._advance()
-
-    def _on_mood(self, stage: Stage, text: str) -> None:
-        self.mood = parse.mood(text)
-        self.answers[stage.id] = str(self.mood)
-        self._advance()
-        if self.mood == 1 and not self._mood_checked:  # once a session, brief and kind
-            self._mood_checked = True
-            self.notice = safety.mood_checkin(self.region).strip()
-
-    def _on_tags(self, stage: Stage, text: str) -> None:
-        self.tags = parse.tags(text)
-        self.answers[stage.id] = ", ".join(self.tags)
-        self._advance()
-
     def _future_date(self, text: str, allow_past: bool = False) -> date:
         """A date from an answer; a past one is refused with the likely date, which a yes accepts."""
         suggested, self.suggested = self.suggested, None
@@ -413,74 +379,11 @@ class Engine(SafetyGate, Prompting):
             more = " Say yes to use it, or give another date." if exc.suggestion else ""
             raise InputError(f"{exc}{more}") from None
 
-    def _on_date(self, stage: Stage, text: str) -> None:
-        self.dates[stage.id] = self._future_date(text, allow_past=stage.past)
-        self.answers[stage.id] = self.dates[stage.id].isoformat()
-        self._advance()
-
-    def _on_milestones(self, stage: Stage, text: str) -> None:
-        found, problems = parse.proposals(text, self.today)
-        problems += [
-            f"'{m.text[:60]}': {m.moved}" for m in found if m.moved and m.due
-        ]  # no confirm step here
-        if problems:
-            raise InputError("; ".join(problems))
-        self.milestones = found
-        self.answers[stage.id] = text
-        self._advance()
-
-    def _on_commitments(self, stage: Stage, text: str) -> None:
-        found, problems = parse.proposals(text, self.today)
-        if problems:
-            raise InputError("; ".join(problems))
-        self.proposals = found
-        self.answers[stage.id] = text
-        self._after_proposals()
-
     def _after_proposals(self) -> None:
         self.awaiting = "due" if any(p.due is None and not p.undated for p in self.proposals) else "confirm"
 
-    def _on_review(self, stage: Stage, text: str) -> None:
-        item = self.review[self.review_pos]
-        said, off = parse.off_card(text)
-        item.status, item.obstacle = parse.review_status(said)
-        item.on_card = not off
+    def _reviewed(self, stage: Stage, item: ReviewItem) -> None:
+        """One review item has its status: on to the next item, or past the review."""
         self.review_pos += 1
-        self.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in self.review if i.status)
         if self.review_pos >= len(self.review):
             self._advance()
-
-    def _on_link(self, stage: Stage, text: str) -> None:
-        """Link the session to a goal or a meeting the person names: by id, #id, or words that are all in
-        its title ("running" finds "Get better at running"; "learn Spanish" does not find "Learn to cook")."""
-        want = text.strip().lower().lstrip("#")
-        words = _meaningful(want)
-        goals = self.store.goals.list(self.profile_id)
-        found = [g for g in goals if want == str(g.id)] or [
-            g for g in goals if words and words <= _meaningful(g.title.lower())
-        ]
-        if len(found) == 1:
-            goal = found[0]
-            self.links["goal"] = goal.id or 0
-            self.answers[stage.id] = f"Goal: {goal.title}"
-            self._advance()
-            return
-        if len(found) > 1:
-            names = "; ".join(f"#{g.id} {g.title}" for g in found[:4])
-            raise InputError(f"more than one goal matches ({names}): say which, by its number")
-        meetings = [
-            m
-            for m in self.store.meetings.list(self.profile_id)
-            if words and words <= _meaningful(m.group_name.lower())
-        ]
-        if meetings:
-            meeting = meetings[0]  # the most recent meeting of that group
-            self.links["meeting"] = meeting.id or 0
-            self.answers[stage.id] = f"Meeting: {meeting.group_name} {meeting.date}"
-            self._advance()
-            return
-        raise InputError(f"no goal or meeting matches '{text.strip()[:40]}'; name another, or leave it empty")
-
-    def _on_confirm(self, stage: Stage, text: str) -> None:  # a stage of its own, for "yes" questions
-        self.answers[stage.id] = text
-        self._advance()

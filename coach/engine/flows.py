@@ -6,26 +6,22 @@ import string
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from coach.engine import listening
+from coach.engine.kinds import KINDS, kind_of
 from coach.errors import CoachError
 from coach.paths import bundled_dir
 from coach.safe_load import LoadError, load_yaml
 
 Job = Literal["goal", "reflection", "meeting-prep", "mentor-feedback"]
-StageType = Literal["text", "mood", "date", "tags", "commitments", "review", "milestones", "confirm", "link"]
-
 
 # Fields every template may use, computed from the conversation rather than typed by the person.
-GLOBAL_FIELDS = {"title", "date", "checks", "question_bank"}
+GLOBAL_FIELDS = {"title", "date", "checks", "question_bank", "spoken", "follow_through"}
 # Fields a stage of some types fills instead of its own id (the commitments confirmed, with dates).
-TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    "commitments": ("commitments",),
-    "milestones": ("milestones",),
-    "review": ("review", "review_card"),
-}
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {name: kind.fields for name, kind in KINDS.items() if kind.fields}
 # Derived from a private stage but safe to share: the statuses alone, never what got in the way.
-SHARE_SAFE = {"review_card"}
+SHARE_SAFE = {name for kind in KINDS.values() for name in kind.shareable}
 
 
 def placeholders(template: str) -> set[str]:
@@ -51,6 +47,9 @@ class Check(BaseModel):
     into: str | None = None
     """A field of its own that the follow-up's answer fills (a goal's measure), leaving the answer as it is.
     The check is then judged on the answer and that field together."""
+    listen: str | None = None
+    """The follow-up with the person's words in it ("If {obstacle:if}, then I will ...?"); asked instead of
+    `ask` when its slots can be filled."""
 
 
 class Stage(BaseModel):
@@ -59,8 +58,15 @@ class Stage(BaseModel):
     title: str
     label: str = ""
     """Short label for the stage bar (e.g. G, R, O, W)."""
-    type: StageType = "text"
+    type: str = "text"
+    """The stage's kind (coach.engine.kinds): text, mood, date, tags, commitments, review, milestones..."""
     ask: str
+    asks: list[str] = Field(default_factory=list)
+    """Other wordings of the question. Those with slots ({stage_id}, {feeling}, {goal}) carry back the
+    person's words and are preferred when they can be filled; the coach rotates among the wordings so that
+    someone who comes every week is not asked the identical question each time."""
+    deepen: list[str] = Field(default_factory=list)
+    """A bank of deeper questions: one, rotated, is asked after the answer stands; its answer adds to it."""
     intent: str = ""
     """What the stage is for, in a sentence, for the generative voice (unset: the flow's description)."""
     retrieve: str | None = None
@@ -77,6 +83,12 @@ class Stage(BaseModel):
     """The smaller question asked after "I don't know" (unset: the one for the stage's type)."""
     patterns: bool = False
     """The answer names an obstacle or a cause: it is compared by meaning with the profile's earlier ones."""
+
+    @field_validator("type")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        kind_of(v)
+        return v
 
 
 class Flow(BaseModel):
@@ -135,6 +147,25 @@ class Flow(BaseModel):
         leaked = sorted(placeholders(self.card or "") & (private - SHARE_SAFE))
         if leaked:
             raise ValueError(f"card shows private field(s) {leaked}")
+        return self
+
+    @model_validator(mode="after")
+    def _slots_are_known(self) -> Flow:
+        """A question may carry back only the answers given before it, a feeling, or the goal in focus."""
+        for n, stage in enumerate(self.stages):
+            earlier = {s.id for s in self.stages[:n]} | {
+                c.into for s in self.stages[:n] for c in s.checks if c.into
+            }
+            before = earlier | listening.SPECIAL_SLOTS
+            after = before | {stage.id}  # a deeper question or a follow-up may quote this stage's answer
+            texts = [(t, before) for t in [stage.ask, *stage.asks]]
+            texts += [(t, after) for t in [*stage.deepen, *(c.listen for c in stage.checks if c.listen)]]
+            for text, known in texts:
+                for name, spec in listening.slots(text):
+                    if name not in known:
+                        raise ValueError(f"stage {stage.id}: slot {{{name}}} is not an earlier answer")
+                    if spec not in listening.SPECS:
+                        raise ValueError(f"stage {stage.id}: slot {{{name}:{spec}}} has an unknown form")
         return self
 
     def stage(self, stage_id: str) -> Stage:

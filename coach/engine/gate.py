@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from coach.engine.flows import Stage
     from coach.store import Store
 
-Awaiting = Literal["main", "followup", "due", "confirm", "safety"]
+Awaiting = Literal["main", "followup", "due", "confirm", "safety", "deepen", "thread", "renegotiate"]
 PAUSE_WORDS = {"pause", "pause here", "stop", "stop here", "later", "p", "1"}
 GATE_HINT = "Type 'pause' to stop here for now, or 'go on' to keep writing."
 GO_ON_WORDS = {"go on", "go on writing", "continue", "carry on", "keep going", "g", "2", "yes", "ok", "okay"}
@@ -42,8 +42,8 @@ class SafetyGate:
         """Stop the routine flow. The words stay in the entry, never as a commitment, date, tag or goal."""
         self.crisis = hit
         self.shielded.add(stage.id)
-        if stage.type == "text" and self.awaiting in ("main", "followup"):
-            before = self.answers.get(stage.id, "") if self.awaiting == "followup" else ""
+        if stage.type == "text" and self.awaiting in ("main", "followup", "deepen"):
+            before = self.answers.get(stage.id, "") if self.awaiting != "main" else ""
             self.answers[stage.id] = f"{before}\n{text}".strip()
         else:
             self.kept.append((stage.title, text))
@@ -69,7 +69,7 @@ class SafetyGate:
         self.paused = self._gate_hint = False
         stage = self.stage
         before, self.awaiting = self._before_crisis, "main"
-        if stage is not None and stage.type == "text" and before in ("main", "followup"):
+        if stage is not None and stage.type == "text" and before in ("main", "followup", "deepen", "thread"):
             self._advance()
         elif before in ("due", "confirm"):
             self.awaiting = before

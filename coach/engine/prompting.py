@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from coach import dates, safety
 from coach.engine.gate import GATE_HINT, Awaiting
+from coach.engine.kinds import kind_of
 from coach.engine.nonanswers import scaffold_for
-from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Tip
+from coach.engine.results import Artefact, Prompt, PromptKind, Recall, Retriever, StageInfo, Thread, Tip
 from coach.models import Turn
 
 if TYPE_CHECKING:
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
     from coach.engine.checks import CheckResult
     from coach.engine.flows import Check, Flow, Stage
     from coach.store import Store
+
+
+_STEPS = {
+    "followup": "a follow-up",
+    "due": "a date",
+    "confirm": "to confirm",
+    "deepen": "a deeper question",
+    "thread": "a pattern",
+    "renegotiate": "keep, shrink or drop",
+}
 
 
 class Prompting:
@@ -48,10 +59,16 @@ class Prompting:
     _gate_hint: bool
     _tipped: set[str]
 
+    echo: Thread | None
+
     if TYPE_CHECKING:
 
         @property
         def stage(self) -> Stage | None: ...
+
+        def deeper(self, stage: Stage) -> str: ...
+
+        def followup_wording(self, stage: Stage, check: Check) -> str | None: ...
 
     def _question(self, stage: Stage) -> tuple[PromptKind, str]:
         if self.paused:
@@ -65,8 +82,15 @@ class Prompting:
             return "safety", f"{safety.crisis_message(self.region).strip()}\n\n{GATE_HINT}"
         if self.scaffolding:
             return "followup", scaffold_for(stage)
+        if self.awaiting == "thread" and self.echo is not None:
+            return "followup", self.echo.question
+        if self.awaiting == "deepen":
+            return "followup", self.deeper(stage)
         if self.awaiting == "followup":
             check = self.pending[0]
+            carried = self.followup_wording(stage, check)
+            if carried:
+                return "followup", carried
             result = next(r for r in self.checks.get(stage.id, []) if r.check == check.check)
             hint = f" ({result.suggestion})" if result.suggestion else ""
             return "followup", f"{check.ask}{hint}"
@@ -88,13 +112,7 @@ class Prompting:
                 f"I'll save these commitments:\n{listed}\nSay yes to save them, no to save "
                 "none, or write them again to change them."
             )
-        if stage.type == "review":
-            item = self.review[self.review_pos]
-            due = f" (due {dates.show_date(item.due, self.today)})" if item.due else ""
-            count = f"[{self.review_pos + 1}/{len(self.review)}] "
-            card = " Add 'off the card' to keep it off the shared card." if item.for_group else ""
-            return "question", f"{count}{stage.ask}{card}\n'{item.text}'{due}"
-        return "question", stage.ask
+        return "question", kind_of(stage.type).question(self, stage)  # type: ignore[arg-type]
 
     def _prompt(self, first: bool = False) -> Prompt:
         stages = [
@@ -132,6 +150,8 @@ class Prompting:
             kind = "retry"
         tip = self._tip(stage) if kind == "question" else None
         recalls = self.recalls if first else self._stage_recalls(stage, kind)
+        if self.awaiting == "thread" and self.echo is not None:
+            recalls = list(self.echo.items)
         prompt = Prompt(
             session_id=self.session_id,
             flow=self.flow.id,
@@ -145,6 +165,7 @@ class Prompting:
             tip=tip,
             recalls=recalls,
             checks=self.checks.get(stage.id, []),
+            step=_STEPS.get(self.awaiting, "") if kind != "retry" else "",
         )
         cites = [c for c in [tip.citation if tip else None, *(r.citation for r in recalls)] if c]
         self.store.sessions.add_turn(
@@ -156,8 +177,8 @@ class Prompting:
         if self.retriever is None or not stage.retrieve or stage.id in self._tipped:
             return None
         self._tipped.add(stage.id)
-        context = " ".join(self._said()[-1:])
-        tip = self.retriever.tip(f"{stage.retrieve} {context}".strip(), {t.citation for t in self.tips})
+        answer = " ".join(self._said()[-1:])
+        tip = self.retriever.tip(stage.retrieve, {t.citation for t in self.tips}, answer)
         if tip:
             self.tips.append(tip)
         return tip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
@@ -46,6 +48,8 @@ class Artefact(BaseModel):
     tips: list[Tip] = Field(default_factory=list)
     recalls: list[Recall] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    threads: list[Thread] = Field(default_factory=list)
+    """Patterns the coach named, with the person's answer to each."""
 
 
 class Prompt(BaseModel):
@@ -62,6 +66,9 @@ class Prompt(BaseModel):
     recalls: list[Recall] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     artefact: Artefact | None = None
+    step: str = ""
+    """The move within the stage when it is not the main question: "a follow-up", "a deeper question",
+    "a pattern", "keep, shrink or drop"."""
 
     @property
     def done(self) -> bool:
@@ -72,3 +79,38 @@ class Retriever(Protocol):
     def tip(self, query: str, seen: set[str]) -> Tip | None: ...
 
     def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]: ...
+
+
+class Echo(Protocol):
+    """An earlier obstacle or cause the person named: a short quote of it, when, and where from."""
+
+    text: str
+    date: date | None
+    citation: str
+    source: str
+
+
+class Pattern(Protocol):
+    items: Sequence[Echo]
+    question: str
+
+
+class Echoes(Protocol):
+    """Finds earlier obstacles and causes like this one, by meaning (coach.patterns.PatternFinder)."""
+
+    def find(
+        self, profile_id: int, text: str, *, job: str, exclude_session: int | None, today: date
+    ) -> Pattern | None: ...
+
+
+class Thread(BaseModel):
+    """A pattern the coach named at a stage, what it cited, and the person's answer to its question."""
+
+    stage: str
+    title: str
+    question: str
+    items: list[Recall] = Field(default_factory=list)
+    answer: str = ""
+
+
+Artefact.model_rebuild()

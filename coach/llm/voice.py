@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from coach.config import Settings
+from coach.engine.kinds import KINDS
 from coach.errors import LLMError
 from coach.llm.context import (
     Packed,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 OnToken = Callable[[str], None]
 BeforeSend = Callable[[list["BaseMessage"]], bool]
 """Shown the exact messages before a call; returning False keeps them on this machine."""
-FREE_STAGES = {"text"}
+FREE_STAGES = {name for name, kind in KINDS.items() if kind.free}
 """Stage types whose question the model may word itself; the others keep the engine's exact question."""
 
 
