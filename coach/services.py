@@ -13,6 +13,7 @@ from coach.models import Profile
 from coach.store import Store
 
 if TYPE_CHECKING:
+    from coach.patterns import PatternFinder
     from coach.retrieval.embeddings import Embedder
     from coach.retrieval.index import Index
     from coach.retrieval.search import Hit, Mode, Scope, Searcher
@@ -29,6 +30,7 @@ class Coach:
         self._embedder = embedder
         self._index: Index | None = None
         self._searcher: Searcher | None = None
+        self._echoes: PatternFinder | None = None
         self._lock = threading.Lock()
 
     @property
@@ -46,6 +48,7 @@ class Coach:
         with self._lock:
             self._index = None
             self._searcher = None
+            self._echoes = None
 
     @property
     def searcher(self) -> Searcher:
@@ -56,6 +59,17 @@ class Coach:
 
                 self._searcher = Searcher(index)
             return self._searcher
+
+    @property
+    def echoes(self) -> PatternFinder:
+        """Earlier obstacles and causes like a new one, by meaning (the index's embedding model)."""
+        index = self.index
+        with self._lock:
+            if self._echoes is None:
+                from coach.patterns import PatternFinder
+
+                self._echoes = PatternFinder(self.store, index.embedder)
+            return self._echoes
 
     @classmethod
     def open(cls, home: Path | None = None) -> Coach:

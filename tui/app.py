@@ -24,6 +24,7 @@ from tui.commands import CoachCommands
 if TYPE_CHECKING:
     from coach.engine.grounding import SearchRetriever
     from coach.llm.voice import Voice
+    from coach.patterns import PatternFinder
     from coach.services import Coach
 
 
@@ -163,6 +164,10 @@ class CoachApp(App[int]):
         from coach.engine.grounding import SearchRetriever
 
         return SearchRetriever(self.coach.searcher)
+
+    def echoes(self) -> PatternFinder | None:
+        """Patterns among earlier obstacles once the embedding model is loaded; until then none are named."""
+        return self.coach.echoes if self.search_ready else None
 
     def reload_settings(self) -> None:
         """Read config.toml and the environment again after the settings screen changed a value."""

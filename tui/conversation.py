@@ -69,13 +69,18 @@ class ConversationScreen(CoachScreen):
     def begin(self) -> None:
         coach = self.coach_app.coach
         profile = coach.profile(self.coach_app.profile_name)
-        retriever = self.coach_app.retriever()
+        retriever, echoes = self.coach_app.retriever(), self.coach_app.echoes()
         pending = Engine.unfinished(coach.store, profile.id or 0, self.flow.id)
         region = coach.settings.safety_region
+        pid = profile.id or 0
         if pending:
-            engine, prompt = Engine.resume(coach.store, self.flow, pending.id or 0, retriever, region=region)
+            engine, prompt = Engine.resume(
+                coach.store, self.flow, pending.id or 0, retriever, region=region, echoes=echoes
+            )
         else:
-            engine, prompt = Engine.start(coach.store, self.flow, profile.id or 0, retriever, region=region)
+            engine, prompt = Engine.start(
+                coach.store, self.flow, pid, retriever, region=region, echoes=echoes
+            )
         self.app.call_from_thread(self._started, engine, prompt)
         self._speak(prompt)
 
@@ -155,9 +160,11 @@ class ConversationScreen(CoachScreen):
     def _show(self, prompt: Prompt, voiced: bool = False) -> None:
         if self.engine is not None and self.engine.retriever is None:
             self.engine.retriever = self.coach_app.retriever()  # tips start once search has warmed up
+        if self.engine is not None and self.engine.echoes is None:
+            self.engine.echoes = self.coach_app.echoes()
         self.prompt = prompt
         self.busy = voiced  # a streamed reply is still coming
-        self.query_one(StageBar).show(prompt.stages)
+        self.query_one(StageBar).show(prompt.stages, prompt.step)
         if prompt.done and prompt.artefact:
             log = self.query_one("#log", VerticalScroll)
             log.mount(ArtefactView(prompt.artefact))  # it scrolls itself into view and takes the focus
@@ -199,7 +206,8 @@ class ConversationScreen(CoachScreen):
             text.append(prompt.tip.text + "\n")
             text.append(prompt.tip.citation + "\n\n", style="dim")
         if prompt.recalls:
-            text.append("From your history\n", style="bold")
+            heading = "Keeps coming back" if prompt.step == "a pattern" else "From your history"
+            text.append(heading + "\n", style="bold")
             for recall in prompt.recalls:
                 text.append(recall.text + "\n")
                 text.append(recall.citation + "\n\n", style="dim")

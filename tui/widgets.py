@@ -36,7 +36,7 @@ class Composer(TextArea):
 class StageBar(Static):
     """G ─ R ─ O ─ W with the current stage highlighted and finished ones ticked."""
 
-    def show(self, stages: list[StageInfo]) -> None:
+    def show(self, stages: list[StageInfo], step: str = "") -> None:
         text = Text()
         for i, stage in enumerate(stages):
             if i:
@@ -46,6 +46,8 @@ class StageBar(Static):
             ]
             mark = "✓ " if stage.state == "done" else ""
             text.append(f" {mark}{stage.label} ", style=style)
+            if stage.state == "current" and step:  # the move within the stage: a follow-up, a pattern...
+                text.append(f" · {step}", style="italic")
         self.update(text)
 
 

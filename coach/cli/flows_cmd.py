@@ -191,9 +191,13 @@ def run_flow(
         region = coach.settings.safety_region
         pending = Engine.unfinished(coach.store, pid, flow.id)
         if pending and (resume or (resume is None and interactive and _ask_resume(pending.started_at))):
-            engine, prompt = Engine.resume(coach.store, flow, pending.id or 0, retriever, region=region)
+            engine, prompt = Engine.resume(
+                coach.store, flow, pending.id or 0, retriever, region=region, echoes=coach.echoes
+            )
         else:
-            engine, prompt = Engine.start(coach.store, flow, pid, retriever, region=region)
+            engine, prompt = Engine.start(
+                coach.store, flow, pid, retriever, region=region, echoes=coach.echoes
+            )
         try:
             if answers is not None:
                 prompt = _drive_from_file(engine, prompt, answers, voice, json_out, replies)
