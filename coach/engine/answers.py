@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from coach.dates import PastDateError, read_due
+from coach.engine.renegotiate import Choice
 from coach.errors import InputError
 
 YES = {"yes", "y", "ok", "okay", "sure", "yep", "save", "confirm", "fine", "good", "looks good", "correct"}
@@ -48,6 +49,12 @@ class ReviewItem(BaseModel):
     """Made for this meeting's group (in its prep, or in a session linked to one of its meetings)."""
     on_card: bool = True
     """The person may leave any item off the share-safe card."""
+    choice: Choice | None = None
+    """For a missed or partial one: keep (a new date), shrink (a smaller version) or drop; complete or not."""
+
+    @property
+    def slipped(self) -> bool:
+        return self.status in ("missed", "partial")
 
 
 def is_yes(text: str) -> bool:

@@ -13,7 +13,11 @@ from coach.engine.results import Artefact, Thread
 from coach.models import Commitment, Goal
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from coach.engine.answers import ReviewItem
     from coach.engine.engine import Engine
+    from coach.store import Store
 
 _EMPTY = "_(skipped)_"
 
@@ -64,6 +68,7 @@ def _fields(engine: Engine) -> _Fields:
     reviewed = [
         f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
         + (f" (what got in the way: {i.obstacle})" if i.obstacle else "")
+        + _choice(i, engine.today)
         for i in engine.review
     ]
     later = [
@@ -75,11 +80,12 @@ def _fields(engine: Engine) -> _Fields:
     # the card shows the statuses alone, of what was made for this group and not left off by the person
     fields["review_card"] = _bullets(
         [
-            f"{i.text}: {marks.get(i.status or '', 'not reviewed')}"
+            f"{i.text}: {marks.get(i.status or '', 'not reviewed')}" + _choice(i, engine.today, shared=True)
             for i in engine.review
             if i.for_group and i.on_card and i.status
         ]
     )
+    fields["follow_through"] = _follow_through(engine)
     results = [r for stage_results in engine.checks.values() for r in stage_results]
     fields["checks"] = _bullets(
         [f"✓ {r.label}" if r.ok else f"⚠ {r.label}: {r.message}. Try: {r.suggestion}" for r in results]
@@ -88,6 +94,37 @@ def _fields(engine: Engine) -> _Fields:
     for key, value in engine.dates.items():
         fields[key] = f"{value:%A %d %B %Y}"
     return fields
+
+
+def _choice(item: ReviewItem, today: date, shared: bool = False) -> str:
+    """What the person chose for a commitment that slipped; on the card, without a drop's reason."""
+    choice = item.choice
+    if choice is None or choice.question() is not None:
+        return ""
+    if choice.kind == "keep" and choice.due:
+        return f" → kept, now due {show_date(choice.due, today, weekday=True)}"
+    if choice.kind == "shrink" and choice.text:
+        due = f" (due {show_date(choice.due, today, weekday=True)})" if choice.due else ""
+        return f" → made smaller: {choice.text}{due}"
+    if choice.kind == "drop":
+        return " → dropped" + (f" ({choice.reason})" if choice.reason and not shared else "")
+    return ""
+
+
+def _follow_through(engine: Engine) -> str:
+    """Commitments done of those that came due, as the store will count them once this review is saved.
+    A dropped one (or one made smaller) counts neither way; a partial one counts, but not as done."""
+    from coach.insights import follow_through_rate
+
+    rate = follow_through_rate(engine.store, engine.profile_id, engine.today)
+    done, counted = rate or (0, 0)
+    for item in engine.review:  # this review's statuses are not stored until the brief is
+        if item.status in ("done", "partial", "missed") and not (item.choice and item.choice.kind != "keep"):
+            counted += 1
+            done += item.status == "done"
+    if not counted:
+        return "Follow-through: nothing has come due yet."
+    return f"Follow-through: {done} of {counted} done ({round(100 * done / counted)}%)."
 
 
 def _thread(thread: Thread) -> str:
@@ -109,6 +146,23 @@ def choose_questions(engine: Engine, n: int = 5) -> list[str]:
         scored.append((-score, "general" not in tag_list, i, str(q["ask"])))
     scored.sort()
     return [ask for _, _, _, ask in scored[:n]]
+
+
+def _apply(store: Store, item: ReviewItem, sid: int, stored: dict[str, list[int]]) -> None:
+    """Keep, shrink or drop, as the person chose for a commitment that slipped."""
+    choice = item.choice
+    if choice is None or choice.question() is not None:
+        return
+    cid = item.commitment_id
+    if choice.kind == "keep" and choice.due:
+        store.commitments.keep(cid, choice.due, session_id=sid)
+        stored.setdefault("kept", []).append(cid)
+    elif choice.kind == "shrink" and choice.text:
+        smaller = store.commitments.shrink(cid, choice.text, choice.due, sid)
+        stored.setdefault("shrunk", []).append(smaller.id or 0)
+    elif choice.kind == "drop":
+        store.commitments.drop(cid, choice.reason, session_id=sid)
+        stored.setdefault("dropped", []).append(cid)
 
 
 def finish(engine: Engine) -> Artefact:
@@ -163,6 +217,7 @@ def finish(engine: Engine) -> Artefact:
                     store.commitments.set_status(
                         item.commitment_id, item.status, obstacle=item.obstacle, reviewed_in_session_id=sid
                     )
+                _apply(store, item, sid, stored)
             stored["reviewed"] = [
                 i.commitment_id for i in engine.review if i.status in ("done", "partial", "missed")
             ]

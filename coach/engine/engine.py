@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from coach import dates, safety
+from coach.dates import read_due
 from coach.engine import answers as parse
 from coach.engine.answers import Proposal, ReviewItem
 from coach.engine.checks import CheckResult, run_check
@@ -16,12 +17,20 @@ from coach.engine.kinds import kind_of
 from coach.engine.moves import Moves
 from coach.engine.nonanswers import is_non_answer
 from coach.engine.prompting import Prompting
+from coach.engine.renegotiate import read_choice
 from coach.engine.results import Artefact, Echoes, Prompt, Recall, Retriever, Thread, Tip
 from coach.errors import InputError
 from coach.models import Commitment, Session, Turn
 from coach.store import Store
 
 CONTROL = {"/back": "back", "/skip": "skip", "/pass": "decline"}
+
+
+_NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _in_words(n: int) -> str:
+    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
 
 
 class Engine(SafetyGate, Prompting, Moves):
@@ -197,7 +206,11 @@ class Engine(SafetyGate, Prompting, Moves):
 
     def _skip(self) -> None:
         stage = self.stage
-        if stage is not None and self.awaiting == "main" and kind_of(stage.type).skip_part(self, stage):
+        if (
+            stage is not None
+            and self.awaiting in ("main", "renegotiate")
+            and kind_of(stage.type).skip_part(self, stage)
+        ):
             return
         if self.stage:
             self.skipped.add(self.stage.id)
@@ -383,7 +396,36 @@ class Engine(SafetyGate, Prompting, Moves):
         self.awaiting = "due" if any(p.due is None and not p.undated for p in self.proposals) else "confirm"
 
     def _reviewed(self, stage: Stage, item: ReviewItem) -> None:
-        """One review item has its status: on to the next item, or past the review."""
+        """One review item has its status. One that slipped is offered keep, shrink or drop first; then on
+        to the next item, or past the review (saying so when several slipped)."""
+        offer = ("renegotiate", str(item.commitment_id))
+        if item.slipped and stage.renegotiate and offer not in self._moves:
+            self._moves.add(offer)  # offered once: passing on it leaves the item as reviewed
+            self.awaiting = "renegotiate"
+            return
+        self.awaiting = "main"
         self.review_pos += 1
-        if self.review_pos >= len(self.review):
-            self._advance()
+        if self.review_pos < len(self.review):
+            return
+        slipped = [i for i in self.review if i.slipped]
+        self._advance()
+        if len(slipped) >= 2 and stage.renegotiate is not None and stage.renegotiate.slipped:
+            said = stage.renegotiate.slipped.format(
+                slipped=_in_words(len(slipped)), reviewed=_in_words(len([i for i in self.review if i.status]))
+            )
+            self.notice = f"{said[:1].upper()}{said[1:]} {self.notice}".strip()
+
+    def _renegotiate(self, item: ReviewItem, text: str) -> None:
+        """Keep, shrink or drop for an item that slipped; a missing date or smaller version is asked for."""
+        choice = item.choice
+        if choice is None:
+            item.choice = read_choice(text, self.today)
+        elif choice.kind == "shrink" and choice.text is None:
+            said = text.strip()
+            item.choice = choice.model_copy(update={"text": said, "due": read_due(said, today=self.today)})
+        else:
+            item.choice = choice.model_copy(update={"due": self._future_date(text)})
+        if item.choice.question() is None:
+            stage = self.stage
+            assert stage is not None
+            self._reviewed(stage, item)

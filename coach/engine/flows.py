@@ -52,6 +52,16 @@ class Check(BaseModel):
     `ask` when its slots can be filled."""
 
 
+class Renegotiate(BaseModel):
+    """What a review stage asks after a missed or partial commitment, and says when several slipped."""
+
+    model_config = ConfigDict(extra="forbid")
+    ask: str
+    """Keep it (a new date), shrink it (a smaller version) or drop it?"""
+    slipped: str = ""
+    """Said after the review when two or more slipped: {slipped} and {reviewed} are counts in words."""
+
+
 class Stage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -83,6 +93,8 @@ class Stage(BaseModel):
     """The smaller question asked after "I don't know" (unset: the one for the stage's type)."""
     patterns: bool = False
     """The answer names an obstacle or a cause: it is compared by meaning with the profile's earlier ones."""
+    renegotiate: Renegotiate | None = None
+    """A review stage: offer keep, shrink or drop for each commitment that slipped."""
 
     @field_validator("type")
     @classmethod

@@ -10,12 +10,18 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from coach import dates, safety
-from coach.engine import answers as parse
 from coach.errors import InputError
 
 if TYPE_CHECKING:
     from coach.engine.engine import Engine
     from coach.engine.flows import Stage
+
+
+def _parse():
+    """The answer readers, imported when first needed: they read data files that name flows."""
+    from coach.engine import answers
+
+    return answers
 
 
 class StageKind:
@@ -69,7 +75,7 @@ class MoodKind(StageKind):
     name = "mood"
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        engine.mood = parse.mood(text)
+        engine.mood = _parse().mood(text)
         engine.answers[stage.id] = str(engine.mood)
         engine._advance()
         if engine.mood == 1 and not engine._mood_checked:  # once a session, brief and kind
@@ -84,7 +90,7 @@ class TagsKind(StageKind):
     name = "tags"
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        engine.tags = parse.tags(text)
+        engine.tags = _parse().tags(text)
         engine.answers[stage.id] = ", ".join(engine.tags)
         engine._advance()
 
@@ -107,7 +113,7 @@ class MilestonesKind(StageKind):
     multiline = True
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        found, problems = parse.proposals(text, engine.today)
+        found, problems = _parse().proposals(text, engine.today)
         problems += [f"'{m.text[:60]}': {m.moved}" for m in found if m.moved and m.due]  # no confirm step
         if problems:
             raise InputError("; ".join(problems))
@@ -122,7 +128,7 @@ class CommitmentsKind(StageKind):
     multiline = True
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        found, problems = parse.proposals(text, engine.today)
+        found, problems = _parse().proposals(text, engine.today)
         if problems:
             raise InputError("; ".join(problems))
         engine.proposals = found
@@ -163,20 +169,30 @@ class ReviewKind(StageKind):
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
         item = engine.review[engine.review_pos]
-        said, off = parse.off_card(text)
-        item.status, item.obstacle = parse.review_status(said)
+        if engine.awaiting == "renegotiate":
+            engine._renegotiate(item, text)
+            return
+        said, off = _parse().off_card(text)
+        item.status, item.obstacle = _parse().review_status(said)
         item.on_card = not off
         engine.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in engine.review if i.status)
         engine._reviewed(stage, item)
 
     def question(self, engine: Engine, stage: Stage) -> str:
         item = engine.review[engine.review_pos]
+        if engine.awaiting == "renegotiate" and stage.renegotiate is not None:
+            more = item.choice.question() if item.choice is not None else None
+            return more or f"{stage.renegotiate.ask}\n'{item.text}'"
         due = f" (due {dates.show_date(item.due, engine.today)})" if item.due else ""
         count = f"[{engine.review_pos + 1}/{len(engine.review)}] "
         card = " Add 'off the card' to keep it off the shared card." if item.for_group else ""
         return f"{count}{stage.ask}{card}\n'{item.text}'{due}"
 
     def skip_part(self, engine: Engine, stage: Stage) -> bool:
+        if engine.awaiting == "renegotiate":  # the item stands as reviewed, with no choice made
+            engine.awaiting = "main"
+            engine._reviewed(stage, engine.review[engine.review_pos])
+            return True
         if engine.review_pos >= len(engine.review):
             return False
         engine.review_pos += 1  # a skip in the review passes over one item, not the whole review
@@ -188,6 +204,9 @@ class ReviewKind(StageKind):
         return False
 
     def decline(self, engine: Engine, stage: Stage) -> None:
+        if engine.awaiting == "renegotiate":
+            self.skip_part(engine, stage)
+            return
         if not engine.review:
             engine._skip()
             return
