@@ -84,15 +84,21 @@ class Retriever(Protocol):
 class Echo(Protocol):
     """An earlier obstacle or cause the person named: a short quote of it, when, and where from."""
 
-    text: str
-    date: date | None
-    citation: str
-    source: str
+    @property
+    def text(self) -> str: ...
+    @property
+    def date(self) -> date | None: ...
+    @property
+    def citation(self) -> str: ...
+    @property
+    def source(self) -> str: ...
 
 
 class Pattern(Protocol):
-    items: Sequence[Echo]
-    question: str
+    @property
+    def items(self) -> Sequence[Echo]: ...
+    @property
+    def question(self) -> str: ...
 
 
 class Echoes(Protocol):
