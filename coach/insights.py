@@ -44,8 +44,13 @@ class FollowThrough(BaseModel):
     partial: int = 0
     missed: int = 0
     reviewed: int = 0
+    """done + partial + missed: the commitments the rate counts."""
     open: int = 0
     overdue: int = 0
+    dropped: int = 0
+    """Let go on purpose, shrunk ones included: not a failure, so left out of reviewed and the rate."""
+    shrunk: int = 0
+    """Of the dropped, those replaced by a smaller version (which counts in its own right)."""
     rate: float | None = None
     """(done + 0.5 × partial) / reviewed; None when nothing was reviewed."""
 
@@ -130,7 +135,9 @@ def insights(store: Store, profile_id: int, *, today: date | None = None, last_n
     )
 
 
-def _tally(goal_id: int | None, title: str, items: list[Commitment], today: date) -> FollowThrough:
+def _tally(
+    goal_id: int | None, title: str, items: list[Commitment], today: date, shrunk: set[int]
+) -> FollowThrough:
     counts = Counter(c.status for c in items if c.status != "open")
     opened = [c for c in items if c.status == "open"]
     reviewed = counts["done"] + counts["partial"] + counts["missed"]
@@ -144,21 +151,48 @@ def _tally(goal_id: int | None, title: str, items: list[Commitment], today: date
         reviewed=reviewed,
         open=len(opened),
         overdue=sum(1 for c in opened if c.due is not None and c.due < today),
+        dropped=counts["dropped"],
+        shrunk=sum(1 for c in items if c.status == "dropped" and c.id in shrunk),
         rate=None if rate is None else round(rate, 3),
     )
 
 
 def follow_through(commitments: list[Commitment], goals: list[Goal], today: date) -> FollowThroughReport:
+    """Follow-through overall and per goal. A dropped commitment (one let go on purpose, or replaced by a
+    smaller version) is not a failure: it is counted apart and left out of the rate, while a missed one
+    counts against it; a smaller version counts in its own right, and one kept with a new date is open
+    again until it is reviewed."""
+    shrunk = {c.replaces_id for c in commitments if c.replaces_id is not None}
     titles = {g.id: g.title for g in goals}
     groups: dict[int | None, list[Commitment]] = {}
     for c in commitments:
         groups.setdefault(c.goal_id, []).append(c)
     order = sorted(groups, key=lambda gid: (gid is None, gid or 0))
     by_goal = [
-        _tally(gid, "no goal" if gid is None else titles.get(gid, f"goal {gid}"), groups[gid], today)
+        _tally(gid, "no goal" if gid is None else titles.get(gid, f"goal {gid}"), groups[gid], today, shrunk)
         for gid in order
     ]
-    return FollowThroughReport(overall=_tally(None, "all", commitments, today), by_goal=by_goal)
+    return FollowThroughReport(overall=_tally(None, "all", commitments, today, shrunk), by_goal=by_goal)
+
+
+def follow_through_rate(
+    store: Store, profile_id: int, today: date, *, since: date | None = None
+) -> tuple[int, int] | None:
+    """(done, counted) for a meeting brief ("you kept 3 of 4"): counted is done + partial + missed, so a
+    partial one is in the total but not done, and a dropped one (shrunk ones too) is in neither. Each
+    commitment belongs to the day it was due, or the day it was settled if that came first (done early);
+    only days up to today, and from `since` on when given, count. None when nothing counts."""
+    done = counted = 0
+    for c in store.commitments.list(profile_id):
+        if c.status not in ("done", "partial", "missed"):
+            continue
+        days = [d for d in (c.due, day_of(c.updated_at) if c.updated_at else None) if d is not None]
+        day = min(days) if days else None
+        if day is None or day > today or (since is not None and day < since):
+            continue
+        counted += 1
+        done += c.status == "done"
+    return (done, counted) if counted else None
 
 
 def _mean(values: list[int]) -> float | None:

@@ -12,13 +12,13 @@ from coach import validate
 
 Role = Literal["member", "mentor"]
 GoalStatus = Literal["active", "at-risk", "done", "dropped"]
-CommitmentStatus = Literal["open", "done", "partial", "missed"]
+CommitmentStatus = Literal["open", "done", "partial", "missed", "dropped"]
 SessionKind = Literal["goal", "reflection", "meeting-prep", "mentor-feedback", "chat"]
 TurnRole = Literal["coach", "user", "system"]
 
 ROLES: tuple[str, ...] = ("member", "mentor")
 GOAL_STATUSES: tuple[str, ...] = ("active", "at-risk", "done", "dropped")
-COMMITMENT_STATUSES: tuple[str, ...] = ("open", "done", "partial", "missed")
+COMMITMENT_STATUSES: tuple[str, ...] = ("open", "done", "partial", "missed", "dropped")
 SESSION_KINDS: tuple[str, ...] = ("goal", "reflection", "meeting-prep", "mentor-feedback", "chat")
 
 
@@ -89,6 +89,12 @@ class Commitment(Record):
     """What got in the way, noted when the commitment is reviewed."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    replaces_id: int | None = None
+    """A smaller version of commitment N (made by shrinking it; N is then dropped)."""
+    original_due: date | None = None
+    """The due date first agreed, kept when the commitment is kept with a new date; None if never moved."""
+    drop_reason: str | None = None
+    """Why it was dropped, when the person said."""
 
     @field_validator("text")
     @classmethod
@@ -99,6 +105,11 @@ class Commitment(Record):
     @classmethod
     def _obstacle(cls, v: str | None) -> str | None:
         return validate.optional(v, "what got in the way")
+
+    @field_validator("drop_reason")
+    @classmethod
+    def _reason(cls, v: str | None) -> str | None:
+        return validate.optional(v, "the reason")
 
 
 class Turn(Record):

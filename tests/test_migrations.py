@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,60 @@ def test_a_database_from_a_newer_coach_is_refused(home: Path) -> None:
         store.db.conn.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer than this coach"):
         Store.open(home)
+
+
+def test_renegotiation_rebuilds_commitments_from_a_0006_database_keeping_everything(home: Path) -> None:
+    home.mkdir(mode=0o700)
+    db = Database(home / DB_NAME)
+    assert db.migrate(upto=6) == [1, 2, 3, 4, 5, 6]
+    stamp = "2026-11-01T09:00:00+00:00"
+    with db.tx() as conn:
+        conn.execute(f"INSERT INTO profiles VALUES (1, 'Ana', 'member', '{stamp}')")
+        conn.execute(
+            "INSERT INTO goals (id, profile_id, title, status, created_at, updated_at) "
+            f"VALUES (4, 1, 'Land 3 clients', 'active', '{stamp}', '{stamp}')"
+        )
+        conn.execute(
+            "INSERT INTO sessions (id, profile_id, kind, started_at) "
+            f"VALUES (2, 1, 'meeting-prep', '{stamp}')"
+        )
+        for cid, text, status, obstacle in (
+            (7, "Send 10 [outreach] emails 👩‍👩‍👧", "missed", "flu [again]"),
+            (8, "Call Priya", "open", None),
+            (9, "Draft the deck", "done", None),
+        ):
+            conn.execute(
+                "INSERT INTO commitments (id, profile_id, goal_id, text, due, status, made_in_session_id, "
+                "reviewed_in_session_id, obstacle, created_at, updated_at) "
+                "VALUES (?, 1, 4, ?, '2026-11-20', ?, 2, 2, ?, ?, ?)",
+                (cid, text, status, obstacle, stamp, stamp),
+            )
+    before = [dict(r) for r in db.query("SELECT * FROM commitments ORDER BY id")]
+    head = int(db.query("SELECT MAX(seq) FROM changes")[0][0])
+    db.close()
+
+    with Store.open(home) as store:
+        assert store.db.version == migrations()[-1].version
+        after = [dict(r) for r in store.db.query("SELECT * FROM commitments ORDER BY id")]
+        assert [{k: r[k] for k in before[0]} for r in after] == before
+        assert all(r["replaces_id"] is None and r["original_due"] is None for r in after)
+        assert store.feed.since(head) == []  # nothing changed, so nothing is fed again
+        names = {
+            r["name"] for r in store.db.query("SELECT name FROM sqlite_master WHERE tbl_name = 'commitments'")
+        }
+        assert {
+            "commitments_profile",
+            "commitments_replaces",
+            "commitments_insert",
+            "commitments_update",
+        } <= names
+        assert store.db.query("PRAGMA foreign_key_check") == []
+
+        small = store.commitments.shrink(7, "Send 3 emails", None)
+        assert store.commitments.get(7).status == "dropped" and small.replaces_id == 7
+        fed = {(c.entity, c.entity_id) for c in store.feed.since(head)}
+        assert fed == {("commitment", 7), ("commitment", small.id)}  # the rebuilt table's triggers feed
+        store.commitments.delete(small.id or 0)
+        assert store.feed.since(head)[-1].op == "delete"
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.conn.execute("UPDATE commitments SET status = 'abandoned' WHERE id = 8")

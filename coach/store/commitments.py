@@ -1,14 +1,19 @@
-"""Commitments: what someone said they would do, by when, and how it went."""
+"""Commitments: what someone said they would do, by when, how it went, and how it was renegotiated."""
 
 from __future__ import annotations
 
 import builtins
+import sqlite3
+from datetime import date
 from typing import Any
 
 from coach.errors import InputError
 from coach.models import COMMITMENT_STATUSES, Commitment
 from coach.store.db import Database, now
 from coach.store.rows import columns, from_row, insert, owned_row, update
+
+RENEGOTIABLE = ("open", "partial", "missed")
+"""What keep, shrink and drop apply to; keep also reopens a drop that no smaller version replaced."""
 
 
 class Commitments:
@@ -41,11 +46,8 @@ class Commitments:
         return [from_row(Commitment, r) for r in rows]
 
     def edit(self, commitment_id: int, profile_id: int | None = None, **changes: Any) -> Commitment:
-        current = self.get(commitment_id, profile_id)
-        merged = Commitment.model_validate({**current.model_dump(), **changes})
-        values = columns(merged, {"id", "profile_id", "created_at", "updated_at"})
         with self.db.tx() as conn:
-            update(conn, "commitments", commitment_id, {**values, "updated_at": now()})
+            self._write(conn, self.get(commitment_id, profile_id), changes)
         return self.get(commitment_id)
 
     def set_status(
@@ -72,3 +74,102 @@ class Commitments:
         self.get(commitment_id, profile_id)
         with self.db.tx() as conn:
             conn.execute("DELETE FROM commitments WHERE id = ?", (commitment_id,))
+
+    def replacement(self, commitment_id: int) -> Commitment | None:
+        """The smaller version made when this commitment was shrunk, if it was."""
+        row = self.db.one(
+            "SELECT * FROM commitments WHERE replaces_id = ? ORDER BY id DESC LIMIT 1", (commitment_id,)
+        )
+        return from_row(Commitment, row) if row else None
+
+    def keep(
+        self,
+        commitment_id: int,
+        new_due: date,
+        *,
+        session_id: int | None = None,
+        profile_id: int | None = None,
+    ) -> Commitment:
+        """Keep it with a new date: it stays, or is again, open. The first date agreed stays in
+        original_due (set on the first move only); what got in the way is kept, a drop's reason is not."""
+        with self.db.tx() as conn:
+            current = self.renegotiable(commitment_id, "keep", profile_id)
+            changes: dict[str, Any] = {"status": "open", "due": new_due, "drop_reason": None}
+            if current.original_due is None and current.due is not None and current.due != new_due:
+                changes["original_due"] = current.due
+            if session_id is not None:
+                changes["reviewed_in_session_id"] = session_id
+            self._write(conn, current, changes)
+        return self.get(commitment_id)
+
+    def shrink(
+        self,
+        commitment_id: int,
+        text: str,
+        due: date | None,
+        session_id: int | None = None,
+        *,
+        profile_id: int | None = None,
+    ) -> Commitment:
+        """Swap it for a smaller version: the original becomes 'dropped' (not a failure: a smaller promise
+        took its place), and the new, open commitment, for the same goal, names it in replaces_id.
+        Returns the new one."""
+        with self.db.tx() as conn:
+            current = self.renegotiable(commitment_id, "shrink", profile_id)
+            smaller = Commitment(
+                profile_id=current.profile_id,
+                text=text,
+                due=due,
+                goal_id=current.goal_id,
+                made_in_session_id=session_id,
+                replaces_id=commitment_id,
+            )
+            changes: dict[str, Any] = {"status": "dropped"}
+            if session_id is not None:
+                changes["reviewed_in_session_id"] = session_id
+            self._write(conn, current, changes)
+            stamp = now()
+            values = columns(smaller, {"id", "created_at", "updated_at"})
+            new_id = insert(conn, "commitments", {**values, "created_at": stamp, "updated_at": stamp})
+        return self.get(new_id)
+
+    def drop(
+        self,
+        commitment_id: int,
+        reason: str | None = None,
+        *,
+        session_id: int | None = None,
+        profile_id: int | None = None,
+    ) -> Commitment:
+        """Let it go on purpose: status 'dropped', with the reason when one is given."""
+        with self.db.tx() as conn:
+            current = self.renegotiable(commitment_id, "drop", profile_id)
+            changes: dict[str, Any] = {"status": "dropped", "drop_reason": reason}
+            if session_id is not None:
+                changes["reviewed_in_session_id"] = session_id
+            self._write(conn, current, changes)
+        return self.get(commitment_id)
+
+    def renegotiable(self, commitment_id: int, verb: str, profile_id: int | None = None) -> Commitment:
+        """The commitment, or InputError saying why it cannot be kept, shrunk or dropped (`verb`): a done
+        one never, a dropped one only kept (reopened), and only if no smaller one replaced it.
+        keep, shrink and drop call it inside their write transaction, so nothing slips in between."""
+        current = self.get(commitment_id, profile_id)
+        if current.status in RENEGOTIABLE:
+            return current
+        if current.status == "done":
+            raise InputError(f"commitment {commitment_id} is done: there is nothing to {verb}")
+        smaller = self.replacement(commitment_id)
+        if smaller is not None:
+            raise InputError(
+                f"commitment {commitment_id} was replaced by a smaller one ({smaller.id}): "
+                f"{verb} that one instead"
+            )
+        if verb != "keep":
+            raise InputError(f"commitment {commitment_id} is already dropped")
+        return current
+
+    def _write(self, conn: sqlite3.Connection, current: Commitment, changes: dict[str, Any]) -> None:
+        merged = Commitment.model_validate({**current.model_dump(), **changes})
+        values = columns(merged, {"id", "profile_id", "created_at", "updated_at"})
+        update(conn, "commitments", current.id or 0, {**values, "updated_at": now()})
