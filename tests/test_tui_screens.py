@@ -275,6 +275,81 @@ async def test_commitments_order_review_and_filter(coach: Coach) -> None:
         assert "Book a race" not in plain(home.query_one("#commitments"))
 
 
+async def test_commitments_keep_shrink_and_drop(coach: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = seed(coach)
+    store = coach.store
+    app = CoachApp(coach, warm=False)
+    said = watch_notices(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, CommitmentsScreen)
+        table = screen.query_one("#commitment-table", DataTable)
+
+        # keep the missed call with a new date: a bad date keeps the form open and says why
+        table.move_cursor(row=keys(table).index(str(ids["priya"])))
+        await pilot.press("k")
+        assert isinstance(app.screen, Form)
+        await pilot.press(*"someday", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Form) and "cannot understand the date" in said[-1]
+        for _ in "someday":
+            await pilot.press("backspace")
+        await pilot.press(*"in 5 days", "enter")
+        await pilot.pause()
+        kept = store.commitments.get(ids["priya"])
+        assert (kept.status, kept.due) == ("open", TODAY + timedelta(days=5))
+        assert said[-1] == "Kept, now due Wed 25 Nov."
+        assert keys(table)[table.cursor_row] == str(ids["priya"])
+
+        # shrink the overdue race: the smaller one is shown literally and says what it replaced
+        table.move_cursor(row=keys(table).index(str(ids["race"])))
+        await pilot.press("s")
+        await pilot.press(*"Look at [two] races", "tab", *"tomorrow", "enter")
+        await pilot.pause()
+        race = store.commitments.get(ids["race"])
+        smaller = store.commitments.replacement(ids["race"])
+        assert race.status == "dropped" and smaller is not None
+        assert (smaller.text, smaller.due, smaller.goal_id) == (
+            "Look at [two] races",
+            TODAY + timedelta(1),
+            ids["run"],
+        )
+        assert said[-1].startswith("Shrunk to a smaller version, due Sat 21 Nov")
+        assert keys(table)[table.cursor_row] == str(smaller.id)
+        detail = plain(screen.query_one("#commitment-detail"))
+        assert "A smaller version of: Book a race 👟" in detail
+        dropped_row = rows(table)[keys(table).index(str(ids["race"]))]
+        assert dropped_row[3] == "dropped"
+
+        # drop the partial run, with a reason; the form is the confirmation, and Esc leaves it as it was
+        table.move_cursor(row=keys(table).index(str(ids["twice"])))
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert store.commitments.get(ids["twice"]).status == "partial"
+        await pilot.press("x", *"knee [sore]", "enter")
+        await pilot.pause()
+        twice = store.commitments.get(ids["twice"])
+        assert (twice.status, twice.drop_reason) == ("dropped", "knee [sore]")
+        assert said[-1].startswith("Dropped.")
+        assert "Dropped: knee [sore]" in plain(screen.query_one("#commitment-detail"))
+
+        # a done one, or a dropped one again, is not renegotiated: a notice says why, and no form opens
+        table.move_cursor(row=keys(table).index(str(ids["outline"])))
+        await pilot.press("x")
+        assert not isinstance(app.screen, Form) and said[-1] == "This one is done: there is nothing to drop"
+        table.move_cursor(row=keys(table).index(str(ids["race"])))
+        await pilot.press("k")
+        assert not isinstance(app.screen, Form)
+        assert said[-1] == "This one was replaced by a smaller one: keep that one instead"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Look at [two] races" in plain(home.query_one("#commitments"))
+
+
 async def test_history_lists_filters_and_shows_a_session_in_full(coach: Coach) -> None:
     ids = seed(coach)
     app = CoachApp(coach, warm=False)
