@@ -175,7 +175,8 @@ def finish(engine: Engine) -> Artefact:
     if engine.kept:  # written under the safety gate outside a text stage: theirs, kept word for word
         kept = "\n\n".join(f"**{title}:** {text}" for title, text in engine.kept)
         markdown += f"\n## Also in your words\n\n{kept}\n"
-    card = flow.card.format_map(fields).strip() + "\n" if flow.card else None
+    shared = _Fields({**fields, **{k: _as_markdown(v, False) for k, v in engine.first_said.items() if v}})
+    card = flow.card.format_map(shared).strip() + "\n" if flow.card else None  # no deeper answers on it
     stored: dict[str, list[int]] = {}
     goal_id = engine.links.get("goal")
     meeting_id = engine.links.get("meeting")

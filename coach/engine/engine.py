@@ -94,6 +94,7 @@ class Engine(SafetyGate, Prompting, Moves):
         self._moves: set[tuple[str, str]] = set()
         self.echo: Thread | None = None  # the pattern whose question is showing
         self.threads: list[Thread] = []
+        self.first_said: dict[str, str] = {}  # a stage's answer before a deeper question added to it
         self._enter_stage()
 
     # --- construction -------------------------------------------------------------------------
@@ -329,8 +330,9 @@ class Engine(SafetyGate, Prompting, Moves):
             if not self.pending:
                 self._settle(stage)
             return
-        if self.awaiting == "deepen":
+        if self.awaiting == "deepen":  # the answer grows; the share-safe card keeps the first one
             self.followups.append(self._question(stage)[1])
+            self.first_said[stage.id] = self.answers.get(stage.id, "")
             self.answers[stage.id] = f"{self.answers.get(stage.id, '')}\n{text}".strip()
             self._settle(stage)
             return

@@ -28,7 +28,8 @@ class ListeningError(CoachError):
 
 class Listening(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    max_chars: int = 70
+    max_chars: int = 55
+    feeling_cues: list[str]
     feelings: list[str]
     openers: list[str]
     condition_starts: list[str]
@@ -112,13 +113,16 @@ def condition(text: str) -> str:
     return f"{part} {words().condition_suffix}"
 
 
-def feeling(texts: list[str]) -> str | None:
-    """The first feeling named in these answers, as typed (lower case), or None."""
+def feeling(named: list[str], others: list[str] | None = None) -> str | None:
+    """The first feeling in answers about feelings (`named`), else the first one in other answers that a
+    cue introduces ("I felt lost", not "we lost the client"); lower case, or None."""
     known = {w.lower() for w in words().feelings}
-    for text in texts:
-        for word in re.findall(r"[A-Za-z]+", text):
-            if word.lower() in known:
-                return word.lower()
+    cues = {w.lower() for w in words().feeling_cues}
+    for text, cued in [(t, False) for t in named] + [(t, True) for t in others or []]:
+        tokens = [w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z'’]+", text)]
+        for n, word in enumerate(tokens):
+            if word in known and (not cued or cues & set(tokens[max(0, n - 3) : n])):
+                return word
     return None
 
 

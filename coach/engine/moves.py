@@ -127,7 +127,8 @@ class Moves:
         """What a question may carry back: this conversation's answers (none written under the safety
         gate), a feeling they named, and the goal in focus."""
         values = {k: v for k, v in self.answers.items() if k not in self.shielded and v.strip()}
-        feeling = listening.feeling(list(values.values()))
+        about = [v for k, v in values.items() if "feel" in k]  # a stage that asks how they felt
+        feeling = listening.feeling(about, [v for k, v in values.items() if "feel" not in k])
         if feeling:
             values["feeling"] = feeling
         goal = values.get("goal") or self._goal_in_focus()
