@@ -50,6 +50,8 @@ class Driver:
             return "Friday"
         if engine.awaiting == "confirm":
             return "yes"
+        if engine.awaiting == "renegotiate":
+            return f"shrink: {self.text(stage.id)} by 20 Dec"
         if engine.awaiting == "followup":
             return self.text(stage.id)
         if stage.type == "mood":
@@ -115,6 +117,7 @@ def test_the_brief_keeps_the_questions_for_the_group(store: Store, profile_id: i
         "Thursday",
         "Landed two clients",
         "Pricing: I quoted 40% under market for the Osprey job and resent it for weeks",
+        "That I will keep underpricing every job this year",  # the deeper question
         "Three names of studios that pay day rates",
         questions,
         "",

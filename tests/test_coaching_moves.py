@@ -249,3 +249,12 @@ def test_a_flow_may_only_quote_earlier_answers() -> None:
     )
     with pytest.raises(ValueError, match="unknown form"):
         Flow.model_validate(odd)
+
+
+def test_skipping_the_deeper_question_keeps_the_answer(store: Store, profile_id: int) -> None:
+    engine, _ = start(store, profile_id)
+    engine.answer("The pitch went badly.")
+    engine.answer("I ran out of time to rehearse.")
+    prompt = engine.skip()
+    assert prompt.stage == "plan"
+    assert engine.answers["obstacle"] == "I ran out of time to rehearse." and "obstacle" not in engine.skipped

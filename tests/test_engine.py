@@ -46,6 +46,8 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
                 "review_card": "",
                 "checks": "",
                 "question_bank": "",
+                "follow_through": "",
+                "spoken": "",
                 "measure": "",
                 "meeting_date": "",
             }
@@ -119,7 +121,7 @@ def test_grow_follows_up_on_weak_goals_and_stores_goal_milestones_commitments(
         "Be braver",
     ]:
         prompt = engine.answer(text)
-    assert prompt.kind == "followup" and "If <the obstacle" in prompt.text
+    assert prompt.kind == "followup" and "“If I avoid selling, then I will …”" in prompt.text
     prompt = engine.answer("If I hesitate before sending, then I will send it within 5 minutes")
     prompt = engine.answer("First client by 15 Dec\nSecond client")
     prompt = engine.answer("Post on LinkedIn by Tuesday\nEmail 5 colleagues")
@@ -249,10 +251,14 @@ def test_meeting_prep_reviews_commitments_and_keeps_private_text_off_the_card(
     prompt = engine.answer("maybe")
     assert "done, partial, missed or not due yet" in prompt.notice
     prompt = engine.answer("partial, sent 6; a sick child took two days")
+    assert prompt.step == "keep, shrink or drop"
+    prompt = engine.answer("not sure")  # no choice: the item stands as reviewed
     prompt = engine.answer("missed - the week vanished")
+    prompt = engine.answer("drop it")
     for text in [
         "Signed the pilot",
         "Pricing the pilot-to-paid step; per-seat pricing confused two buyers",
+        "Two buyers walked away",  # the deeper question
         "Who has priced usage-based B2B software and can review my draft?",
         "What metric first?\nHow did you test it?\nWhat would you cut?",
         "Worried about runway (private)",
@@ -266,7 +272,8 @@ def test_meeting_prep_reviews_commitments_and_keeps_private_text_off_the_card(
     assert "Send 10 outreach emails" not in card  # not made for this group: the review is the person's own
     done_a, done_b = store.commitments.get(a.id or 0), store.commitments.get(b.id or 0)
     assert (done_a.status, done_a.obstacle) == ("partial", "sent 6; a sick child took two days")
-    assert (done_b.status, done_b.reviewed_in_session_id) == ("missed", prompt.session_id)
+    assert (done_b.status, done_b.reviewed_in_session_id) == ("dropped", prompt.session_id)
+    assert "Draft the pricing page: ❌ missed (what got in the way: the week vanished) → dropped" in brief
     meeting = store.meetings.get(prompt.artefact.stored["meetings"][0])
     assert meeting.group_name == "Founders Circle" and meeting.date == date(2026, 11, 26)
 

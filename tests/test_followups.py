@@ -44,6 +44,7 @@ def test_a_rewritten_ask_is_judged_again_and_the_brief_shows_only_the_final_judg
         "Thursday",
         "Two wins",
         "Pricing, I quote low and resent it for weeks after the job",
+        "Another year of working weekends",  # the deeper question
     ):
         prompt = engine.answer(text)
     prompt = engine.answer("help")

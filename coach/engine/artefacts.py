@@ -103,6 +103,8 @@ def _choice(item: ReviewItem, today: date, shared: bool = False) -> str:
         return ""
     if choice.kind == "keep" and choice.due:
         return f" → kept, now due {show_date(choice.due, today, weekday=True)}"
+    if choice.kind == "shrink" and choice.text and shared:
+        return " → made smaller"
     if choice.kind == "shrink" and choice.text:
         due = f" (due {show_date(choice.due, today, weekday=True)})" if choice.due else ""
         return f" → made smaller: {choice.text}{due}"

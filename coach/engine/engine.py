@@ -207,6 +207,9 @@ class Engine(SafetyGate, Prompting, Moves):
 
     def _skip(self) -> None:
         stage = self.stage
+        if self.awaiting in ("deepen", "thread"):  # the answer stands: only the extra question is passed
+            self._decline()
+            return
         if (
             stage is not None
             and self.awaiting in ("main", "renegotiate")
