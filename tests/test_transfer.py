@@ -722,3 +722,158 @@ def test_an_older_schema_is_migrated_on_restore(
     assert [g["title"] for g in as_json(capsys, "goal", "list")] == ["Old goal"]
     hits = as_json(capsys, "search", "Old goal", "--kind", "history", "-k", "1")["hits"]  # type: ignore[index]
     assert hits[0]["citation"] == "[goal: Old goal]"
+
+
+# --- renegotiated commitments and final answers through export and import --------------------------------
+def renegotiated(home: Path) -> None:
+    """Ana with a session that kept its final answers, and commitments kept, shrunk and dropped."""
+    with Store.open(home) as s:
+        ana = s.profiles.add("Ana").id or 0
+        goal = s.goals.add(Goal(profile_id=ana, title="Land 3 clients"))
+        prep = s.sessions.start(
+            Session(profile_id=ana, kind="reflection", framework="gibbs", goal_id=goal.id)
+        )
+        s.sessions.end(prep.id or 0, answers={"description": MIXED, "feelings": RTL})
+        emails = s.commitments.add(
+            Commitment(profile_id=ana, text="Send 10 emails", due=date(2026, 12, 4), goal_id=goal.id)
+        )
+        s.commitments.set_status(emails.id or 0, "missed", obstacle="flu")
+        s.commitments.shrink(emails.id or 0, "Send 3 emails", date(2026, 12, 9), prep.id)
+        garage = s.commitments.add(Commitment(profile_id=ana, text="Tidy the garage", due=date(2026, 12, 1)))
+        s.commitments.keep(garage.id or 0, date(2026, 12, 20))
+        priya = s.commitments.add(Commitment(profile_id=ana, text="Call Priya"))
+        s.commitments.drop(priya.id or 0, "not a priority [now]")
+
+
+def ana_commitments(home: Path) -> dict[str, dict[str, Any]]:
+    """Ana's commitments by text: their renegotiation, with the replaced one named by its text."""
+    with Store.open(home, readonly=True) as s:
+        items = s.commitments.list(s.profiles.by_name("Ana").id or 0)
+        texts = {c.id: c.text for c in items}
+        return {
+            c.text: {
+                "status": c.status,
+                "due": c.due,
+                "original_due": c.original_due,
+                "drop_reason": c.drop_reason,
+                "obstacle": c.obstacle,
+                "replaces": texts.get(c.replaces_id) if c.replaces_id else None,
+            }
+            for c in items
+        }
+
+
+def ana_answers(home: Path) -> list[dict[str, str] | None]:
+    with Store.open(home, readonly=True) as s:
+        return [x.answers for x in s.sessions.list(s.profiles.by_name("Ana").id or 0)]
+
+
+def test_a_smaller_version_still_names_what_it_replaced_after_import(tmp_path: Path) -> None:
+    from coach.transfer.coach_import import import_coach
+    from coach.transfer.exporter import dumps, export_doc
+
+    source = tmp_path / "source"
+    renegotiated(source)
+    with Store.open(source, readonly=True) as s:
+        doc, _ = export_doc(s, s.profiles.list())
+    small = next(c for c in doc["profiles"][0]["commitments"] if c["text"] == "Send 3 emails")
+    assert small["replaces"] == "commitment-1" and "replaces_id" not in small  # a reference, not an id
+    assert doc["profiles"][0]["sessions"][0]["answers"] == {"description": MIXED, "feelings": RTL}
+    expected = ana_commitments(source)
+    assert expected["Send 3 emails"]["replaces"] == "Send 10 emails"
+    assert expected["Tidy the garage"]["original_due"] == date(2026, 12, 1)
+    assert expected["Call Priya"]["drop_reason"] == "not a priority [now]"
+
+    fresh = tmp_path / "fresh"
+    with Store.open(fresh) as s:
+        import_coach(s, doc, "export.json", dry_run=False)
+        again, _ = export_doc(s, s.profiles.list())
+    assert dumps(again) == dumps(doc)  # the same content, byte for byte
+    assert ana_commitments(fresh) == expected and ana_answers(fresh) == ana_answers(source)
+
+    # a home with data of its own: every id moves, and commitment 1 there is someone else's
+    busy = tmp_path / "busy"
+    with Store.open(busy) as s:
+        bo = s.profiles.add("Bo").id or 0
+        for text in ("Bo's first", "Bo's second", "Bo's third"):
+            s.commitments.add(Commitment(profile_id=bo, text=text))
+        ana = s.profiles.add("Ana").id or 0
+        s.commitments.add(Commitment(profile_id=ana, text="Ana's own, from before"))
+        s.sessions.start(Session(profile_id=bo, kind="chat"))
+        report = import_coach(s, doc, "export.json", dry_run=False)
+        assert report.imported["commitments"] == 4 and report.duplicates["profiles"] == 1
+        twice = import_coach(s, doc, "export.json", dry_run=False)
+        assert not any(twice.imported.values()) and twice.duplicates["commitments"] == 4
+    assert ana_commitments(busy) == {
+        **expected,
+        "Ana's own, from before": {
+            "status": "open",
+            "due": None,
+            "original_due": None,
+            "drop_reason": None,
+            "obstacle": None,
+            "replaces": None,
+        },
+    }
+    assert ana_answers(busy) == ana_answers(source)
+
+
+def test_markdown_export_says_what_was_renegotiated(tmp_path: Path) -> None:
+    from coach.transfer.exporter import export_doc
+    from coach.transfer.markdown_export import write_markdown
+
+    renegotiated(tmp_path / "home")
+    with Store.open(tmp_path / "home", readonly=True) as s:
+        doc, _ = export_doc(s, s.profiles.list())
+    write_markdown(doc, tmp_path / "md")
+    text = (tmp_path / "md" / "Ana" / "commitments.md").read_text(encoding="utf-8")
+    assert "## Send 3 emails\n\n- **Status:** open\n- **Due:** 2026-12-09\n" in text
+    assert "- **Smaller version of:** Send 10 emails\n" in text
+    assert "- **First due:** 2026-12-01\n" in text and "- **Why dropped:** not a priority [now]\n" in text
+
+
+def older(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as coach wrote it before sessions kept their answers and commitments were renegotiated."""
+    old = json.loads(json.dumps(doc))
+    for profile in old["profiles"]:
+        for session in profile["sessions"]:
+            del session["answers"]
+        for item in profile["commitments"]:
+            for name in ("replaces", "original_due", "drop_reason"):
+                del item[name]
+    return old
+
+
+def test_an_export_from_before_new_fields_is_found_again_on_import(tmp_path: Path) -> None:
+    from coach.transfer.coach_import import import_coach
+    from coach.transfer.exporter import export_doc
+
+    home = tmp_path / "home"
+    populate(home)
+    with Store.open(home) as s:
+        doc, _ = export_doc(s, s.profiles.list())
+        old = older(doc)
+        # into the home it came from (its sessions and commitments have the new columns, empty)
+        back = import_coach(s, old, "old.json", dry_run=False)
+        assert not any(back.imported.values()), back.imported
+        assert back.duplicates["sessions"] == 3 and back.duplicates["commitments"] == 1
+
+    fresh = tmp_path / "fresh"
+    with Store.open(fresh) as s:
+        first = import_coach(s, old, "old.json", dry_run=False)
+        assert first.imported["sessions"] == 3 and first.imported["commitments"] == 1
+        second = import_coach(s, old, "old.json", dry_run=False)
+        assert not any(second.imported.values()), second.imported
+        assert second.duplicates == first.imported
+        # a field the file has is still compared: a different reason is a different record
+        changed = json.loads(json.dumps(doc))
+        changed["profiles"][0]["commitments"][0]["drop_reason"] = "too much at once"
+        assert import_coach(s, changed, "changed.json", dry_run=False).imported["commitments"] == 1
+        # an export written while replaces_id was a raw id: that id is another home's, never stored
+        raw = json.loads(json.dumps(old))
+        raw["profiles"][0]["commitments"][0]["replaces_id"] = 999
+        again = import_coach(s, raw, "raw.json", dry_run=False)
+        assert not any(again.imported.values())
+        raw["profiles"][0]["commitments"][0]["text"] = "Send 12 emails"
+        assert import_coach(s, raw, "raw.json", dry_run=False).imported["commitments"] == 1
+        assert all(c.replaces_id is None for c in s.commitments.list(s.profiles.by_name("Ana").id or 0))

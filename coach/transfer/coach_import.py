@@ -25,7 +25,24 @@ from coach.transfer.journals import sniff
 from coach.transfer.sources import read_json
 
 KINDS = ("profiles", "goals", "meetings", "sessions", "commitments", "notes")
-LINKS = {"goal": "goal", "meeting": "meeting", "made_in_session": "session", "reviewed_in_session": "session"}
+LINKS = {
+    "goal": "goal",
+    "meeting": "meeting",
+    "made_in_session": "session",
+    "reviewed_in_session": "session",
+    "replaces": "commitment",
+}
+RAW_IDS = {
+    "id",
+    "profile_id",
+    "goal_id",
+    "meeting_id",
+    "made_in_session_id",
+    "reviewed_in_session_id",
+    "replaces_id",
+}
+"""Ids of records in the home the file came from: meaningless here, so never stored or compared (links go
+by reference, LINKS). An export made while replaces_id was still written as a raw id has one."""
 _NOTE_NAME = re.compile(r"[^/\\\x00]+\.md")
 
 
@@ -91,9 +108,60 @@ def _list(raw: dict[str, Any], name: str, where: str) -> list[Any]:
     return items
 
 
-def _key(doc: dict[str, Any]) -> str:
-    """What makes two records the same: all their content, links and export names left out."""
-    return json.dumps({k: v for k, v in doc.items() if k != "ref" and k not in LINKS}, sort_keys=True)
+Shape = tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ...]]
+
+
+def _content(name: str) -> bool:
+    return name != "ref" and name not in LINKS and name not in RAW_IDS
+
+
+def _shape(doc: dict[str, Any]) -> Shape:
+    """The fields a record of the file has, and those of the objects in its lists (a goal's milestones, a
+    session's turns): a file exported before a field existed has no such key."""
+    inner: list[tuple[str, frozenset[str]]] = []
+    for name, value in doc.items():
+        if _content(name) and isinstance(value, list):
+            keys = frozenset(k for item in value if isinstance(item, dict) for k in item)
+            if keys:
+                inner.append((name, keys))
+    return frozenset(k for k in doc if _content(k)), tuple(sorted(inner))
+
+
+def _key(doc: dict[str, Any], shape: Shape) -> str:
+    """What makes two records the same: their content in the fields of `shape` (links, export names and raw
+    ids left out). A field the file does not have is not compared, so an export made before a field was
+    added still finds its records; one both have must be equal, null included."""
+    fields, inner = shape
+    subs = dict(inner)
+    out: dict[str, Any] = {}
+    for name in fields:
+        if name not in doc:
+            continue  # absent here but present in the other: the keys differ
+        value = doc[name]
+        if name in subs and isinstance(value, list):
+            value = [
+                {k: v for k, v in item.items() if k in subs[name]} if isinstance(item, dict) else item
+                for item in value
+            ]
+        out[name] = value
+    return json.dumps(out, sort_keys=True)
+
+
+@dataclass
+class _Have:
+    """One kind of record the profile already has (its export docs and ids), keyed as the file's records
+    are shaped; each shape is keyed once."""
+
+    docs: list[tuple[dict[str, Any], int]] = field(default_factory=list)
+    keyed: dict[Shape, dict[str, int]] = field(default_factory=dict)
+
+    def find(self, raw: dict[str, Any]) -> int | None:
+        shape = _shape(raw)
+        if shape not in self.keyed:
+            self.keyed[shape] = {}
+            for doc, rid in self.docs:
+                self.keyed[shape].setdefault(_key(doc, shape), rid)
+        return self.keyed[shape].get(_key(raw, shape))
 
 
 class _Loader:
@@ -123,7 +191,7 @@ class _Loader:
         fields = {k: v for k, v in raw.items() if k in Profile.model_fields} if isinstance(raw, dict) else raw
         prof: Profile = _model(Profile, fields, where)
         row = self.store.db.one("SELECT * FROM profiles WHERE name = ?", (prof.name,))
-        have: dict[str, dict[str, int]] = {kind: {} for kind in exporter.KINDS}
+        have = {kind: _Have() for kind in exporter.KINDS}
         if row is not None:
             self.report.duplicates["profiles"] += 1
             pid = int(row["id"])
@@ -131,8 +199,7 @@ class _Loader:
             mine = exporter.profile_doc(self.store, from_row(Profile, row), refs)
             ids = {name: rid for (_, rid), name in refs.names.items()}
             for kind in exporter.KINDS:
-                for doc in mine[kind + "s"]:
-                    have[kind][_key(doc)] = ids[doc["ref"]]
+                have[kind].docs = [(doc, ids[doc["ref"]]) for doc in mine[kind + "s"]]
         else:
             self.report.imported["profiles"] += 1
             pid = self._insert("profiles", _values(prof, {"id"}, created_at=now()))
@@ -141,18 +208,19 @@ class _Loader:
             for i, item in enumerate(_list(raw, kind + "s", where), 1):
                 self.record(kind, item, pid, have[kind], f"{where} {kind} {i}")
 
-    def record(self, kind: str, raw: Any, pid: int, have: dict[str, int], where: str) -> None:
+    def record(self, kind: str, raw: Any, pid: int, have: _Have, where: str) -> None:
         if not isinstance(raw, dict):
             raise InputError(f"{where}: expected a JSON object")
         ref = self._ref(raw, where)
         links = {name: self._link(raw, name, where) for name in LINKS if name in raw}
         self.kinds[ref] = kind
-        if _key(raw) in have:
-            self.ids[ref] = have[_key(raw)]
+        same = have.find(raw)
+        if same is not None:
+            self.ids[ref] = same
             self.report.duplicates[kind + "s"] += 1
             return
         self.report.imported[kind + "s"] += 1
-        body = {k: v for k, v in raw.items() if k not in LINKS and k not in ("ref", "milestones", "turns")}
+        body = {k: v for k, v in raw.items() if _content(k) and k not in ("milestones", "turns")}
         stamp = now()
         if kind == "goal":
             goal = _model(Goal, body, where, profile_id=pid)
@@ -182,6 +250,7 @@ class _Loader:
                 goal_id=links.get("goal"),
                 made_in_session_id=links.get("made_in_session"),
                 reviewed_in_session_id=links.get("reviewed_in_session"),
+                replaces_id=links.get("replaces"),
             )
             values = _values(item, {"id"}, created_at=stamp, updated_at=stamp)
             self.ids[ref] = self._insert("commitments", values)

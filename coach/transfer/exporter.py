@@ -66,12 +66,18 @@ def session_doc(store: Store, session: Session, refs: Refs) -> dict[str, Any]:
 
 
 def commitment_doc(item: Commitment, refs: Refs) -> dict[str, Any]:
+    """A commitment; `replaces` names the one it is a smaller version of, always earlier in the export (a
+    smaller version is made after what it replaces, so its id is higher, and commitments go in id order)."""
     return {
         "ref": refs.name("commitment", item.id or 0),
-        **_dump(item, {"id", "profile_id", "goal_id", "made_in_session_id", "reviewed_in_session_id"}),
+        **_dump(
+            item,
+            {"id", "profile_id", "goal_id", "made_in_session_id", "reviewed_in_session_id", "replaces_id"},
+        ),
         "goal": refs.link("goal", item.goal_id),
         "made_in_session": refs.link("session", item.made_in_session_id),
         "reviewed_in_session": refs.link("session", item.reviewed_in_session_id),
+        "replaces": refs.link("commitment", item.replaces_id),
     }
 
 

@@ -63,6 +63,9 @@ def commitments_md(profile: dict[str, Any], titles: dict[str, str]) -> str:
             [
                 ("Status", c["status"]),
                 ("Due", c["due"]),
+                ("First due", c["original_due"]),
+                ("Smaller version of", titles.get(c["replaces"] or "")),
+                ("Why dropped", c["drop_reason"]),
                 ("Goal", titles.get(c["goal"] or "")),
                 ("What got in the way", c["obstacle"]),
                 ("Made", c["created_at"]),
@@ -118,6 +121,7 @@ def _titles(profile: dict[str, Any]) -> dict[str, str]:
     titles = {g["ref"]: g["title"] for g in profile["goals"]}
     titles |= {m["ref"]: f"{m['group_name']}, {m['date']}" for m in profile["meetings"]}
     titles |= {s["ref"]: f"sessions/{session_name(s)}" for s in profile["sessions"]}
+    titles |= {c["ref"]: c["text"].partition("\n")[0] for c in profile["commitments"]}
     return titles
 
 
