@@ -170,3 +170,31 @@ def test_opening_the_store_and_its_summary_loads_no_pydantic(store: Store) -> No
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["5", "3"]
+
+
+def test_goal_progress_leaves_dropped_commitments_out(store: Store) -> None:
+    from coach.insights import follow_through
+
+    pid = store.profiles.add("Ana").id or 0
+    goal = store.goals.add(Goal(profile_id=pid, title="Land 3 clients"), [Milestone(goal_id=0, title="Site")])
+
+    def line() -> tuple[int, int]:
+        got = home_summary(store.db, "Ana", TODAY).goals[0]
+        return got.done, got.total
+
+    def made(text: str, **fields: object) -> int:
+        return store.commitments.add(Commitment(profile_id=pid, text=text, goal_id=goal.id, **fields)).id or 0
+
+    made("Book a call", status="done")
+    emails = made("Send 10 emails", due=TODAY)
+    priya = made("Call Priya")
+    made("Post twice", status="missed")  # missed still counts, as in follow-through
+    assert line() == (1, 5)
+    smaller = store.commitments.shrink(emails, "Send 3 emails", TODAY + timedelta(days=3))
+    assert line() == (1, 5)  # the smaller one counts in place of the one it replaced: the bar is not lowered
+    store.commitments.drop(priya, "not now")
+    assert line() == (1, 4)
+    store.commitments.set_status(smaller.id or 0, "done")
+    assert line() == (2, 4)
+    ft = follow_through(store.commitments.list(pid), store.goals.list(pid), TODAY).by_goal[0]
+    assert (ft.dropped, ft.shrunk) == (2, 1)

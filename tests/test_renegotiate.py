@@ -297,3 +297,28 @@ def test_bad_renegotiation_is_one_line_exit_2_and_changes_nothing(
     assert code == 2 and message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert as_json(capsys, "commitment", "list", "--all") == before
+
+
+def test_set_status_dropped_goes_through_drop(capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "profile", "add", "Ana")
+    emails = as_json(capsys, "commitment", "add", "Send 10 emails", "--due", "tomorrow")
+    priya = as_json(capsys, "commitment", "add", "Call Priya")
+    booked = as_json(capsys, "commitment", "add", "Book the venue")
+    ok(capsys, "commitment", "set-status", str(booked["id"]), "done")
+    small = as_json(capsys, "commitment", "shrink", str(emails["id"]), "Send 3 emails", "--due", "in 3 days")
+
+    out = ok(capsys, "commitment", "set-status", str(priya["id"]), "dropped", "--note", "not now [really]")
+    assert f"Commitment {priya['id']} is now dropped." in out
+    dropped = {c["id"]: c for c in as_json(capsys, "commitment", "list", "--status", "dropped")}
+    assert dropped[priya["id"]]["drop_reason"] == "not now [really]"  # the note is drop's reason
+    assert dropped[priya["id"]]["obstacle"] is None
+
+    before = as_json(capsys, "commitment", "list", "--all")
+    for target, message in [
+        (booked["id"], "is done: there is nothing to drop"),
+        (emails["id"], f"was replaced by a smaller one ({small['id']}): drop that one instead"),
+        (priya["id"], "is already dropped"),
+    ]:
+        code, _, err = coach(capsys, "commitment", "set-status", str(target), "dropped")
+        assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+    assert as_json(capsys, "commitment", "list", "--all") == before

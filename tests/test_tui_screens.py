@@ -591,3 +591,34 @@ async def test_the_palette_opens_screens_from_anywhere(coach: Coach, monkeypatch
         await palette(app, pilot, "journal", "Journal")
         await until(pilot, lambda: isinstance(app.screen, ConversationScreen))
         assert app.screen.flow.id == "free"  # type: ignore[attr-defined]
+
+
+async def test_goal_progress_leaves_dropped_commitments_out(coach: Coach) -> None:
+    from coach.models import COMMITMENT_STATUSES
+    from tui.browse import MARK
+    from tui.goals import progress
+
+    assert set(MARK) == set(COMMITMENT_STATUSES) and len(set(MARK.values())) == len(MARK)
+    ids = seed(coach)
+    store = coach.store
+    # of the run's two commitments, one is dropped and the other shrunk: the smaller one counts instead
+    store.commitments.drop(ids["race"], "no race this month")
+    smaller = store.commitments.shrink(ids["twice"], "Run once this week", TODAY + timedelta(days=4))
+    linked = store.commitments.list(ids["pid"], goal_id=ids["run"])
+    assert progress(store.goals.milestones(ids["run"]), linked) == (1, 3)
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "1/3" in plain(app.screen.query_one("#goals"))  # home counts them the same way
+        await pilot.press("1")
+        screen = app.screen
+        assert isinstance(screen, GoalsScreen)
+        table = screen.query_one("#goal-table", DataTable)
+        assert "1/3" in rows(table)[keys(table).index(str(ids["run"]))][2]
+        table.move_cursor(row=keys(table).index(str(ids["run"])))
+        await pilot.pause()
+        listed = plain(screen.query_one("#goal-commitments"))
+        assert "– Book a race 👟" in listed and "○ Run once this week" in listed
+        store.commitments.set_status(smaller.id or 0, "done")
+    linked = store.commitments.list(ids["pid"], goal_id=ids["run"])
+    assert progress(store.goals.milestones(ids["run"]), linked) == (2, 3)

@@ -20,7 +20,7 @@ from tui.base import CoachScreen
 # the errors a form's save can raise for bad input; anything else is a bug and should surface
 INPUT_ERRORS = (CoachError, ValidationError, ValueError)
 # how a commitment's status shows in a list
-MARK = {"open": "○", "done": "✓", "partial": "◐", "missed": "✗"}
+MARK = {"open": "○", "done": "✓", "partial": "◐", "missed": "✗", "dropped": "–"}
 
 
 def problem(exc: Exception) -> str:

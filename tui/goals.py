@@ -21,9 +21,11 @@ STATUS_ORDER = {"at-risk": 0, "active": 1, "done": 2, "dropped": 3}
 
 
 def progress(milestones: list[Milestone], commitments: list[Commitment]) -> tuple[int, int]:
-    """Done and total over a goal's milestones and linked commitments, as home counts them."""
-    total = len(milestones) + len(commitments)
-    return sum(m.done for m in milestones) + sum(c.status == "done" for c in commitments), total
+    """Done and total over a goal's milestones and linked commitments, as home counts them: a dropped
+    commitment (let go, or shrunk to a smaller version, which counts itself) is in neither."""
+    counted = [c for c in commitments if c.status != "dropped"]
+    total = len(milestones) + len(counted)
+    return sum(m.done for m in milestones) + sum(c.status == "done" for c in counted), total
 
 
 class GoalsScreen(BrowseScreen):
@@ -144,8 +146,9 @@ class GoalsScreen(BrowseScreen):
         linked = store.commitments.list(self.profile_id, goal_id=goal.id)
         text = Text("Commitments", style="bold")
         for c in linked:
-            text.append(f"\n{MARK.get(c.status, '·')} ", style="green" if c.status == "done" else "")
-            text.append(c.text)
+            style = {"done": "green", "dropped": "dim"}.get(c.status, "")
+            text.append(f"\n{MARK.get(c.status, '·')} ", style=style)
+            text.append(c.text, style="dim" if c.status == "dropped" else "")
             if c.due:
                 text.append(f"  due {show_date(c.due, self.today())}", style="dim")
         if not linked:

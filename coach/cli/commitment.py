@@ -102,10 +102,14 @@ def set_status(
     status: str,
     note: Annotated[str | None, typer.Option("--note", help="What got in the way.")] = None,
 ) -> None:
-    """Set a commitment's status: open, done, partial or missed."""
+    """Set a commitment's status: open, done, partial or missed; dropped is 'coach commitment drop'
+    (the note is the reason)."""
     with open_store() as store:
         prof = active(store, profile_of(ctx))
-        item = store.commitments.set_status(commitment_id, status, obstacle=note, profile_id=prof.id)
+        if status == "dropped":  # with drop's checks: not a done one, not one already dropped or replaced
+            item = store.commitments.drop(commitment_id, note, profile_id=prof.id)
+        else:
+            item = store.commitments.set_status(commitment_id, status, obstacle=note, profile_id=prof.id)
     say(f"Commitment {item.id} is now {item.status}.")
 
 

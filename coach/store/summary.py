@@ -32,7 +32,8 @@ class GoalLine:
     done: int
     """Milestones done plus commitments done."""
     total: int
-    """Milestones plus commitments of the goal."""
+    """Milestones plus commitments of the goal, dropped ones left out (as follow-through leaves them out); a
+    smaller version that replaced one counts in its own right."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ def home_summary(db: Database, profile_name: str | None, today: date) -> HomeSum
     goals = db.query(
         "SELECT g.id, g.title, g.status, g.due,"
         " (SELECT COUNT(*) FROM milestones m WHERE m.goal_id = g.id) +"
-        " (SELECT COUNT(*) FROM commitments c WHERE c.goal_id = g.id AND c.profile_id = g.profile_id)"
-        " AS total,"
+        " (SELECT COUNT(*) FROM commitments c WHERE c.goal_id = g.id AND c.profile_id = g.profile_id"
+        "  AND c.status != 'dropped') AS total,"
         " (SELECT COUNT(*) FROM milestones m WHERE m.goal_id = g.id AND m.done) +"
         " (SELECT COUNT(*) FROM commitments c WHERE c.goal_id = g.id AND c.profile_id = g.profile_id"
         "  AND c.status = 'done') AS done"
