@@ -258,3 +258,35 @@ def test_skipping_the_deeper_question_keeps_the_answer(store: Store, profile_id:
     prompt = engine.skip()
     assert prompt.stage == "plan"
     assert engine.answers["obstacle"] == "I ran out of time to rehearse." and "obstacle" not in engine.skipped
+
+
+@pytest.mark.parametrize(
+    ("notes", "said"),
+    [
+        ("He was checking his phone.\nHe left early.", "You were checking your phone.\nYou left early."),
+        ("They missed it. They said their laptop broke.", "You missed it. You said your laptop broke."),
+        ("Sam was upset with them.", "You were upset with them."),
+        ("Priya presented while she shared her slides.", "Priya presented while she shared her slides."),
+    ],
+)
+def test_pronouns_follow_the_mentee(notes: str, said: str) -> None:
+    assert listening.to_mentee(notes, "Sam") == said
+
+
+def test_the_feedback_draft_has_a_version_said_to_the_mentee(store: Store, profile_id: int) -> None:
+    from coach.engine.flows import get_flow
+
+    engine, prompt = Engine.start(store, get_flow("sbi"), profile_id, today=TODAY)
+    for text in (
+        "Sam",
+        "In Tuesday's stand-up with the design team",
+        "Sam interrupted Priya twice while she presented the roadmap.",
+        "Priya stopped presenting and the team lost the thread.",
+        "What was going on for you when Priya was presenting?",
+        "",
+    ):
+        prompt = engine.answer(text)
+    assert prompt.done and prompt.artefact is not None
+    md = prompt.artefact.markdown
+    assert "**Behaviour:** Sam interrupted Priya twice while she presented the roadmap." in md  # as typed
+    assert "## Said to Sam\nIn Tuesday's stand-up with the design team  \nYou interrupted Priya twice" in md

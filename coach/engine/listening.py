@@ -159,6 +159,23 @@ _PRONOUN_SUBJECT = re.compile(r"(^|[.!?]\s+)(He|She|They)\b(\s+(?:was|is|has|doe
 _AGREE = {"was": "were", "is": "are", "has": "have", "does": "do"}
 
 
+_OWN = {
+    "He": {"his": "your", "him": "you", "himself": "yourself"},
+    "She": {"herself": "yourself"},  # "her" may be someone else's: left as written
+    "They": {"their": "your", "them": "you", "themselves": "yourself", "themself": "yourself"},
+}
+
+
+def _own_pronouns(said: str, original: str) -> str:
+    """In a sentence whose he, she or they became "you", that person's other pronouns follow."""
+    lead = re.match(r"\s*(He|She|They)\b", original)
+    if not lead:
+        return said
+    for word, you in _OWN[lead.group(1)].items():
+        said = re.sub(rf"\b{word}\b", you, said)
+    return said
+
+
 def to_mentee(text: str, name: str) -> str:
     """Feedback notes turned to speak to the mentee: their name, and a he, she or they opening a
     sentence, become "you" ("Sam interrupted Priya twice" -> "you interrupted Priya twice")."""
@@ -168,7 +185,10 @@ def to_mentee(text: str, name: str) -> str:
         verb = (match.group(3) or "").strip()
         return f"{match.group(1)}You" + (f" {_AGREE.get(verb.lower(), verb)}" if verb else "")
 
-    out = _PRONOUN_SUBJECT.sub(subject, text)
+    parts = re.split(r"((?<=[.!?])\s+)", text)  # the spaces between sentences kept as they were
+    out = "".join(
+        p if i % 2 else _own_pronouns(_PRONOUN_SUBJECT.sub(subject, p), p) for i, p in enumerate(parts)
+    )
     if first and re.fullmatch(r"[\w'-]+", first):
         out = re.sub(rf"\b{re.escape(first)}['’]s\b", "your", out)
         out = re.sub(
