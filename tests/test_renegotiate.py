@@ -322,3 +322,14 @@ def test_set_status_dropped_goes_through_drop(capsys: pytest.CaptureFixture[str]
         code, _, err = coach(capsys, "commitment", "set-status", str(target), "dropped")
         assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
     assert as_json(capsys, "commitment", "list", "--all") == before
+
+
+def test_a_shrunk_away_commitment_cannot_be_reopened_beside_its_smaller_version(
+    store: Store, profile_id: int
+) -> None:
+    original = store.commitments.add(Commitment(profile_id=profile_id, text="Send 10 emails"))
+    store.commitments.shrink(original.id or 0, "Send 3 emails", None)
+    for status in ("open", "done", "missed"):
+        with pytest.raises(InputError, match="made smaller"):
+            store.commitments.set_status(original.id or 0, status)
+    assert store.commitments.get(original.id or 0).status == "dropped"

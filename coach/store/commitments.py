@@ -63,6 +63,10 @@ class Commitments:
             raise InputError(
                 f"unknown commitment status '{status}' (use one of: {', '.join(COMMITMENT_STATUSES)})"
             )
+        if status != "dropped" and self.replacement(commitment_id) is not None:
+            raise InputError(
+                f"commitment {commitment_id} was made smaller: its smaller version carries on in its place"
+            )
         changes: dict[str, Any] = {"status": status}
         if obstacle is not None:
             changes["obstacle"] = obstacle
