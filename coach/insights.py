@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from coach.models import Commitment, Goal, Session
+from coach.patterns import EmbedderSource, Recurring, recurring_report
 from coach.store import Store
 from coach.streaks import day_of, streak_counts, utc
 
@@ -116,9 +117,18 @@ class Insights(BaseModel):
     streaks: Streaks
     goals_at_risk: list[GoalAtRisk]
     themes: list[Theme]
+    recurring: Recurring | None = None
+    """Obstacles that keep coming back, grouped by meaning; None when not asked for (no embedder given)."""
 
 
-def insights(store: Store, profile_id: int, *, today: date | None = None, last_n: int = 10) -> Insights:
+def insights(
+    store: Store,
+    profile_id: int,
+    *,
+    today: date | None = None,
+    last_n: int = 10,
+    embedder: EmbedderSource | None = None,
+) -> Insights:
     today = today or datetime.now(UTC).date()
     goals = store.goals.list(profile_id)
     commitments = store.commitments.list(profile_id)
@@ -132,6 +142,9 @@ def insights(store: Store, profile_id: int, *, today: date | None = None, last_n
         streaks=streaks(counted_reflections(store, sessions), today),
         goals_at_risk=goals_at_risk(store, goals, commitments, today),
         themes=themes(store, sessions[: max(last_n, 0)]),
+        recurring=(
+            None if embedder is None else recurring_report(store, profile_id, embedder=embedder, today=today)
+        ),
     )
 
 
