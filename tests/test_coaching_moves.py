@@ -290,3 +290,43 @@ def test_the_feedback_draft_has_a_version_said_to_the_mentee(store: Store, profi
     md = prompt.artefact.markdown
     assert "**Behaviour:** Sam interrupted Priya twice while she presented the roadmap." in md  # as typed
     assert "## Said to Sam\nIn Tuesday's stand-up with the design team  \nYou interrupted Priya twice" in md
+
+
+def test_a_pattern_is_found_by_meaning_in_a_real_history(coach) -> None:  # type: ignore[no-untyped-def]
+    """The real embedding model and store: two earlier reflections name family demands on time in other
+    words; the third is told, with their dates, and asked one question."""
+    from datetime import UTC, time
+
+    from coach.engine.flows import get_flow
+    from coach.models import Session
+
+    store = coach.store
+    pid = store.profiles.add("Ana").id or 0
+    for day, analysis in (
+        (12, "The kids were ill all week."),
+        (20, "School runs and childcare swallowed my mornings."),
+    ):
+        at = datetime.combine(date(2026, 11, day), time(9), tzinfo=UTC)
+        store.sessions.start(
+            Session(
+                profile_id=pid,
+                kind="reflection",
+                framework="gibbs",
+                started_at=at,
+                ended_at=at,
+                answers={"description": "A week of writing.", "analysis": analysis},
+            )
+        )
+    engine, prompt = Engine.start(store, get_flow("gibbs"), pid, today=TODAY, echoes=coach.echoes)
+    while prompt.stage != "analysis":
+        prompt = engine.answer(
+            {
+                "description": "I planned three writing mornings and managed none of them this week.",
+                "feelings": "Frustrated and a bit guilty.",
+                "evaluation": "The plan was good; the week was not.",
+            }.get(prompt.stage or "", "skip")
+        )
+    prompt = engine.answer("My daughter was off sick so I looked after her.")
+    assert prompt.step == "a pattern", prompt.text
+    assert [r.citation for r in prompt.recalls] == ["[session 2026-11-12]", "[session 2026-11-20]"]
+    assert "12 Nov" in prompt.text and "20 Nov" in prompt.text
