@@ -12,14 +12,15 @@ measures all of this on a labelled set of pairs and picks the threshold.
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from coach.engine.flows import placeholders
 from coach.errors import CoachError
@@ -68,28 +69,35 @@ class PatternsConfig(BaseModel):
     joiner: str
     questions: list[str] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _slots(self) -> PatternsConfig:
-        problems = [f"kinds.{k}: needs at least one phrase" for k, v in self.kinds.items() if not v]
-        if not self.kinds:
-            problems.append("kinds: needs at least one kind")
-        for name, text, allowed, needed in (
-            ("many", self.many, {"n"}, {"n"}),
-            ("item", self.item, {"quote", "date"}, {"quote"}),
-            *((f"questions.{i}", q, {"count", "items"}, {"items"}) for i, q in enumerate(self.questions)),
-        ):
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, kinds: dict[str, list[str]]) -> dict[str, list[str]]:
+        empty = sorted(k for k, v in kinds.items() if not v)
+        if not kinds or empty:
+            raise ValueError(f"every kind needs a phrase (none in {empty})" if empty else "name some kinds")
+        return kinds
+
+    @field_validator("many", "item", "questions")
+    @classmethod
+    def _slots(cls, value: str | list[str], info: ValidationInfo) -> str | list[str]:
+        allowed, needed = _SLOTS[info.field_name or ""]
+        for text in [value] if isinstance(value, str) else value:
             try:
                 used = placeholders(text)
             except ValueError as exc:
-                problems.append(f"{name}: {exc}")
-                continue
+                raise ValueError(f"'{text}': {exc}") from exc
             if used - allowed or needed - used:
-                problems.append(
-                    f"{name}: uses {sorted(used)}; allowed {sorted(allowed)}, needs {sorted(needed)}"
+                raise ValueError(
+                    f"'{text}' uses {sorted(used)}; allowed {sorted(allowed)}, needs {sorted(needed)}"
                 )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+        return value
+
+
+_SLOTS = {
+    "many": ({"n"}, {"n"}),
+    "item": ({"quote", "date"}, {"quote"}),
+    "questions": ({"count", "items"}, {"items"}),
+}
 
 
 def config_path() -> Path:
@@ -109,11 +117,15 @@ def read_config(path: Path) -> PatternsConfig:
     try:
         return PatternsConfig.model_validate(data)
     except ValidationError as exc:
-        found = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {str(e['msg']).removeprefix('Value error, ')}"
-            for e in exc.errors()
-        )
-        raise PatternsError(f"{path.name}: {found}") from exc
+        raise PatternsError(f"{path.name}: {'; '.join(_problem(e) for e in exc.errors())}") from exc
+
+
+def _problem(error: Any) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "file"
+    if error["type"] == "extra_forbidden":
+        near = difflib.get_close_matches(where, PatternsConfig.model_fields, n=1)
+        return f"{where}: unknown setting" + (f" (did you mean '{near[0]}'?)" if near else "")
+    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 @cache

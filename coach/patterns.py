@@ -164,6 +164,7 @@ class Group(BaseModel):
     count: int
     """The occasions it came up on."""
     dates: list[date]
+    """One per occasion, oldest first."""
     items: list[Echo]
     """Oldest first."""
 
@@ -284,7 +285,7 @@ class PatternFinder:
         return Group(
             label=quotes[centre],
             count=len({e.occasion for e in items}),
-            dates=[e.date for e in items],
+            dates=list({e.occasion: e.date for e in reversed(items)}.values())[::-1],
             items=[e.model_copy(update={"text": quotes[k]}) for e, k in zip(items, idx, strict=True)],
         )
 

@@ -1,18 +1,21 @@
-"""Insights as charts: follow-through bars, a mood chart with dated axis, streaks, goals at risk, themes."""
+"""Insights as charts: follow-through bars, a mood chart with dated axis, streaks, goals at risk, themes, and
+the obstacles that keep coming back."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from coach.dates import show_date
 from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, insights
+from coach.patterns import Recurring, earlier_obstacles, recurring_report
 from coach.streaks import day_of
-from tui.browse import BrowseScreen, clip
+from tui.browse import BrowseScreen, clip, problem
 from tui.charts import MOOD_STYLE, bar
 
 MOOD_COLUMNS = 30
@@ -122,6 +125,21 @@ def theme_chart(themes: list[Theme]) -> Text:
     return text
 
 
+def recurring_list(found: Recurring, today: date) -> Text:
+    """One line per obstacle that keeps coming back: its quote, how often, and when."""
+    if found.unavailable:
+        return Text(f"Left out: {found.unavailable}.", style="dim")
+    if not found.groups:
+        return Text("Nothing yet: an obstacle shows here once it has come back.", style="dim")
+    text = Text()
+    for i, g in enumerate(found.groups):
+        text.append("\n" if i else "")
+        text.append(f"'{clip(g.label, 60)}'", style="bold")
+        text.append(f" ×{g.count}", style="magenta")
+        text.append(f" ({', '.join(show_date(d, today) for d in g.dates)})", style="dim")
+    return text
+
+
 class InsightsScreen(BrowseScreen):
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,6 +150,7 @@ class InsightsScreen(BrowseScreen):
                 ("streaks", "Reflection streaks"),
                 ("risk", "Goals at risk"),
                 ("themes", "Recurring themes"),
+                ("recurring", "Keeps coming back"),
             ):
                 yield Static(Text(heading, style="bold underline"), classes="heading")
                 yield Static(id=f"insight-{key}", classes="insight")
@@ -156,3 +175,33 @@ class InsightsScreen(BrowseScreen):
         self.query_one("#insight-streaks", Static).update(streak_chart(stats.streaks, reflected, today))
         self.query_one("#insight-risk", Static).update(risk_list(stats.goals_at_risk))
         self.query_one("#insight-themes", Static).update(theme_chart(stats.themes))
+        self.load_recurring(today)
+
+    def load_recurring(self, today: date) -> None:
+        """Under two obstacles there is nothing to compare; else a worker loads the model if need be."""
+        named = [
+            e
+            for e in earlier_obstacles(self.coach_app.coach.store, self.profile_id, job=None)
+            if e.date <= today
+        ]
+        if len(named) < 2:
+            self.show_recurring(Recurring(compared=len(named)), today)
+            return
+        looking = Text("Looking for obstacles that keep coming back…", style="dim italic")
+        self.query_one("#insight-recurring", Static).update(looking)
+        self.find_recurring(self.profile_id, today)
+
+    @work(thread=True, exclusive=True, group="insights-recurring", exit_on_error=False)
+    def find_recurring(self, profile_id: int, today: date) -> None:
+        coach = self.coach_app.coach
+        try:
+            found = recurring_report(
+                coach.store, profile_id, embedder=lambda: coach.index.embedder, today=today
+            )
+        except Exception as exc:  # shown in its section; the rest of the screen stays
+            found = Recurring(unavailable=problem(exc))
+        self.app.call_from_thread(self.show_recurring, found, today)
+
+    def show_recurring(self, found: Recurring, today: date) -> None:
+        for box in self.query("#insight-recurring").results(Static):  # none once the screen has closed
+            box.update(recurring_list(found, today))

@@ -1,13 +1,21 @@
-"""coach insights: follow-through, mood, streaks, goals at risk and recurring themes."""
+"""coach insights: follow-through, mood, streaks, goals at risk, recurring themes and obstacles."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
 from coach.cli.common import active, emit_json, open_store, say, table
 from coach.cli.state import profile_of
+from coach.dates import show_date
 from coach.insights import Insights, MoodTrend
 from coach.insights import insights as build
+from coach.patterns import Recurring
+
+if TYPE_CHECKING:
+    from coach.pattern_match import Embeds
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20
@@ -81,6 +89,32 @@ def show(result: Insights) -> None:
         )
     else:
         say(f"No recurring themes in the last {result.last_n} sessions yet.")
+    if result.recurring is not None:
+        show_recurring(result.recurring, result.today)
+
+
+def show_recurring(found: Recurring, today: date) -> None:
+    if found.unavailable:
+        say(f"Obstacles that keep coming back: left out ({found.unavailable}).")
+    elif found.groups:
+        table(
+            ["keeps coming back", "times", "dates"],
+            [
+                [f"'{g.label}'", g.count, ", ".join(show_date(d, today) for d in g.dates)]
+                for g in found.groups
+            ],
+            title="Obstacles that keep coming back",
+        )
+    else:
+        say("No obstacle has come back yet.")
+
+
+def load_embedder() -> Embeds:
+    """The bundled model; called only when there are obstacles to compare (loading takes seconds)."""
+    from coach.config import load_settings
+    from coach.retrieval.embeddings import Embedder
+
+    return Embedder(load_settings().embedding_model)
 
 
 def insights(
@@ -88,10 +122,10 @@ def insights(
     last: int = typer.Option(10, "--last", min=1, help="How many recent sessions to look for themes in."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Follow-through, mood trend, reflection streaks, goals at risk and recurring themes."""
+    """Follow-through, mood trend, reflection streaks, goals at risk, recurring themes and obstacles."""
     with open_store(readonly=True) as store:
         prof = active(store, profile_of(ctx))
-        result = build(store, prof.id or 0, last_n=last)
+        result = build(store, prof.id or 0, last_n=last, embedder=load_embedder)
     if json_out:
         emit_json(result.model_dump(mode="json"))
     else:
