@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         labels = [p.same for p in pairs]
         top = best_f1(raw, labels)
         print(f"  {half:11} best F1 at {top.threshold:.2f}: {top.line()}")
+        most = max((f for f in sweep(raw, labels) if f.tp), key=lambda f: (f.precision, f.recall))
+        print(f"  {half:11} best precision at {most.threshold:.2f}: {most.line()}")
         kept = pick(raw, labels, args.precision)
         print(
             f"  {half:11} precision ≥ {args.precision}: "
