@@ -139,3 +139,26 @@ def test_resume_replays_the_choices(store: Store, profile_id: int) -> None:
     assert "[2/3]" in prompt.text
     item = again.review[0]
     assert item.choice is not None and item.choice.kind == "keep" and item.choice.due == date(2026, 12, 4)
+
+
+def test_what_got_in_the_way_is_compared_with_earlier_obstacles(store: Store, profile_id: int) -> None:
+    from tests.test_coaching_moves import TWICE, FakeEchoes
+
+    _seed(store, profile_id)
+    echoes = FakeEchoes(TWICE)
+    engine, prompt = Engine.start(store, get_flow("mastermind"), profile_id, today=TODAY, echoes=echoes)
+    for text in ("Thursday circle", "today", "missed, my son was off school with flu"):
+        prompt = engine.answer(text)
+    assert echoes.seen == ["my son was off school with flu"]
+    assert prompt.step == "a pattern" and prompt.text == TWICE.question
+    prompt = engine.answer("Family weeks always land on me.")
+    assert prompt.step == "keep, shrink or drop"
+    prompt = engine.answer("drop it")
+    assert "[2/3]" in prompt.text
+    engine.answer("done")
+    engine.answer("done")  # no obstacle: nothing to compare
+    assert echoes.seen == ["my son was off school with flu"]
+    artefact = _finish(engine)
+    assert "**Commitment review:** " + TWICE.question in artefact.markdown
+    assert "Family weeks always land on me." in artefact.markdown
+    assert artefact.card is not None and "Family weeks" not in artefact.card

@@ -242,7 +242,9 @@ class Engine(SafetyGate, Prompting, Moves):
             if self.awaiting == "thread" and self.echo is not None:
                 self.threads.append(self.echo)  # named, and left unanswered
                 self.echo = None
-            self._settle(stage)
+                self._after_thread(stage)
+            else:
+                self._settle(stage)
         else:
             kind_of(stage.type).decline(self, stage)
 
@@ -342,7 +344,7 @@ class Engine(SafetyGate, Prompting, Moves):
         if self.awaiting == "thread" and self.echo is not None:
             self.threads.append(self.echo.model_copy(update={"answer": text}))
             self.echo = None
-            self._settle(stage)
+            self._after_thread(stage)
             return
         if self.awaiting == "due":
             missing = next(p for p in self.proposals if p.due is None and not p.undated)
@@ -403,6 +405,13 @@ class Engine(SafetyGate, Prompting, Moves):
     def _reviewed(self, stage: Stage, item: ReviewItem) -> None:
         """One review item has its status. One that slipped is offered keep, shrink or drop first; then on
         to the next item, or past the review (saying so when several slipped)."""
+        named = ("thread", f"review:{item.commitment_id}")  # what got in the way, like earlier obstacles?
+        if item.obstacle and self.awaiting == "main" and named not in self._moves:
+            self._moves.add(named)
+            echo = self._pattern(stage, item.obstacle)
+            if echo is not None:
+                self.echo, self.awaiting = echo, "thread"
+                return
         offer = ("renegotiate", str(item.commitment_id))
         if item.slipped and stage.renegotiate and offer not in self._moves:
             self._moves.add(offer)  # offered once: passing on it leaves the item as reviewed
@@ -419,6 +428,15 @@ class Engine(SafetyGate, Prompting, Moves):
                 slipped=_in_words(len(slipped)), reviewed=_in_words(len([i for i in self.review if i.status]))
             )
             self.notice = f"{said[:1].upper()}{said[1:]} {self.notice}".strip()
+
+    def _after_thread(self, stage: Stage) -> None:
+        """The pattern's question answered (or passed): the review goes on with its item, a text stage
+        with its deeper question or the next stage."""
+        self.awaiting = "main"
+        if stage.type == "review" and self.review_pos < len(self.review):
+            self._reviewed(stage, self.review[self.review_pos])
+        else:
+            self._settle(stage)
 
     def _renegotiate(self, item: ReviewItem, text: str) -> None:
         """Keep, shrink or drop for an item that slipped; a missing date or smaller version is asked for."""

@@ -61,9 +61,10 @@ class Moves:
             return
         self._advance()
 
-    def _pattern(self, stage: Stage) -> Thread | None:
-        """Earlier obstacles or causes like this answer, by meaning: two or more make a pattern."""
-        text = self.answers.get(stage.id, "")
+    def _pattern(self, stage: Stage, said: str | None = None) -> Thread | None:
+        """Earlier obstacles or causes like this answer (or what got in the way of a commitment), by
+        meaning: two or more make a pattern."""
+        text = self.answers.get(stage.id, "") if said is None else said
         if not stage.patterns or self.echoes is None or stage.id in self.shielded or not text.strip():
             return None
         try:
