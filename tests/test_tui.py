@@ -108,6 +108,10 @@ async def test_a_whole_reflection_in_the_app(coach: Coach) -> None:
         await say("")
         await say("")
         assert screen.prompt is not None and screen.prompt.done
+        # finished: nothing more to type, and the footer offers only what applies
+        assert not screen.query_one(Composer).display
+        shown = {b.binding.action for b in app.active_bindings.values() if b.enabled}
+        assert {"back", "skip", "leave"}.isdisjoint(shown) and {"home", "export", "copy"} <= shown
         said = [b.plain for b in screen.query(Bubble)]
         assert "Coaching call with Dana about my [promotion] case and the next steps" in said
         session = coach.store.sessions.list(1)[0]

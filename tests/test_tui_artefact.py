@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Markdown, Static
 
@@ -19,6 +20,13 @@ BRIEF = Artefact(
     card="Progress: 3 of 4 done",
     session_id=1,
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_typing_pause(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys pressed at once read as commands here; the pause itself has a test of its own."""
+    if "typing" not in request.node.name:
+        monkeypatch.setattr(ArtefactView, "typing_pause", 0.0)
 
 
 class Host(App[None]):
@@ -97,3 +105,20 @@ async def test_without_a_card_there_is_no_card_action() -> None:
         await pilot.press("k")
         assert app.clipboard == ""
         assert not app.query("#artefact-copy-card")
+
+
+async def test_typing_on_after_the_end_writes_nothing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Someone still typing "hello" and Enter as the conversation ends: no export dialog, no file, and one
+    word saying the conversation is finished."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = Host(BRIEF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"hello", "enter", *"keep going", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportDialog)
+        assert list(tmp_path.iterdir()) == []
+        assert app.clipboard == ""
+        shown = [str(n.message) for n in app._notifications]
+        assert sum("finished and saved" in m for m in shown) == 1

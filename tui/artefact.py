@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -93,6 +94,9 @@ class ExportDialog(ModalScreen[Path | None]):
 class ArtefactView(Vertical, can_focus=True):
     """Shown at the end of a conversation; focusable so its keys work once the composer is disabled."""
 
+    typing_pause: ClassVar[float] = 1.5
+    """Seconds without typing before a letter is read as a command again."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export to file"),
         Binding("c", "copy", "Copy"),
@@ -102,6 +106,29 @@ class ArtefactView(Vertical, can_focus=True):
     def __init__(self, artefact: Artefact) -> None:
         super().__init__(classes="artefact-view")
         self.artefact = artefact
+        self._typed_at = -1e9  # when a key that is no command was last typed here
+        self._told = False
+
+    def on_key(self, event: events.Key) -> None:
+        """Someone still typing as if the conversation went on: their letters are not commands. A key
+        that is a command counts only after a pause in typing, so "hello" never opens the export."""
+        if not event.is_printable:
+            return
+        typing = monotonic() - self._typed_at < self.typing_pause
+        if event.key in self._keys() and not typing:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed_at = monotonic()
+        if not self._told:
+            self._told = True
+            self.notify(
+                "This conversation is finished and saved. e exports, c copies, Esc goes home.",
+                title=self.artefact.title,
+            )
+
+    def _keys(self) -> set[str]:
+        return {b.key for b in self.BINDINGS if isinstance(b, Binding)}
 
     def compose(self) -> ComposeResult:
         yield Markdown(self.artefact.markdown, classes="artefact")
@@ -115,6 +142,7 @@ class ArtefactView(Vertical, can_focus=True):
                 yield Button("Copy card (k)", id="artefact-copy-card", compact=True)
 
     def on_mount(self) -> None:
+        self._typed_at = monotonic()  # letters still being typed as the conversation ends are not commands
         self.call_after_refresh(self.focus, scroll_visible=False)  # so its keys work at once
 
     def on_markdown_table_of_contents_updated(self, event: Markdown.TableOfContentsUpdated) -> None:

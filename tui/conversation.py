@@ -32,6 +32,7 @@ class ConversationScreen(CoachScreen):
         Binding("ctrl+b", "back", "Back a stage"),
         Binding("ctrl+s", "skip", "Skip"),
         Binding("escape", "leave", "Leave (resume later)"),
+        Binding("escape", "home", "Home"),
         Binding("f2", "context", "What the model sees"),
     ]
 
@@ -168,7 +169,10 @@ class ConversationScreen(CoachScreen):
         if prompt.done and prompt.artefact:
             log = self.query_one("#log", VerticalScroll)
             log.mount(ArtefactView(prompt.artefact))  # it scrolls itself into view and takes the focus
-            self.query_one(Composer).disabled = True
+            composer = self.query_one(Composer)
+            composer.disabled = True
+            composer.display = False  # nothing more to type: the finished state is plain to see
+            self.refresh_bindings()
             self._final_checks(prompt)
             self.notify("Saved to your history.", title=self.flow.title)
             self.coach_app.refresh_home()
@@ -270,6 +274,21 @@ class ConversationScreen(CoachScreen):
 
     def action_leave(self) -> None:
         self.app.pop_screen()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    @property
+    def finished(self) -> bool:
+        return self.prompt is not None and self.prompt.done
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once the conversation is finished only what applies shows: its artefact's keys and Home."""
+        if action in ("back", "skip", "leave", "context"):
+            return not self.finished
+        if action == "home":
+            return self.finished
+        return True
 
     # --- drafts: unsent text survives leaving, a crash or a kill ----------------------------------------
     def _restore_draft(self) -> None:
