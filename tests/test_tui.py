@@ -53,6 +53,19 @@ async def test_a_new_user_creates_a_profile_on_the_home_screen(coach: Coach) -> 
         assert "Zoë" in plain(app.screen.query_one("#who"))
 
 
+async def test_a_flow_key_before_any_profile_says_what_to_do_first(coach: Coach) -> None:
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in ("g", "p"):
+            await pilot.press("escape", key)  # Esc leaves the name field, as a new user might
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert app.screen.focused is app.screen.query_one("#new-profile")
+        shown = [str(n.message) for n in app._notifications]
+        assert shown.count("Type your name above and press Enter first.") == 2
+
+
 async def test_launched_on_the_store_the_home_paints_then_the_services_load(store: Store) -> None:
     """As `coach` starts: the home from the store's rows, settings and services right after, in a thread."""
     pid = store.profiles.add("Ana").id or 0

@@ -170,8 +170,18 @@ class HomeScreen(CoachScreen):
         self.refresh_data()
 
     def action_flow(self, flow_id: str) -> None:
+        """A conversation belongs to a profile: with none yet, say what to do first and go to the name."""
         from tui.conversation import ConversationScreen
 
+        try:
+            self.coach_app.store.active_profile(self.coach_app.active_profile_name())
+        except CoachError as exc:
+            fields = self.query("#new-profile").results(Input)
+            first = "Type your name above and press Enter first." if fields else str(exc).splitlines()[0]
+            self.notify(first, title="No profile yet", severity="warning", markup=False)
+            for field in fields:
+                field.focus()
+            return
         self.app.push_screen(ConversationScreen(flow_id))
 
     def action_open(self, name: str) -> None:
