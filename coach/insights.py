@@ -3,39 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from coach.engine.flows import Flow
+from coach.errors import CoachError
 from coach.models import Commitment, Goal, Session
+from coach.paths import bundled_dir
 from coach.patterns import EmbedderSource, Recurring, recurring_report
+from coach.retrieval import privacy
+from coach.safe_load import LoadError, load_yaml
 from coach.store import Store
 from coach.streaks import day_of, streak_counts, utc
 
 Direction = Literal["up", "down", "steady"]
 WINDOW = 7
 STEADY = 0.3
+TREND_DAYS = 3
+"""Days with a mood needed for a trend..."""
+TREND_SPAN = 7
+"""...spread over at least this many calendar days (first to last, both counted)."""
+MAX_SLOPE = 4.0
+"""A week's change in mood is at most the whole scale (1 to 5)."""
 RISK_DAYS = 14
 TOP_THEMES = 10
 
-_STOP_WORDS = """
-    about above after again against all also am an and any are aren as at be because been before being
-    below between both but by can cannot could couldn did didn do does doesn doing don down during each
-    even ever every few for from further get gets getting got had hadn has hasn have haven having he her
-    here hers herself him himself his how i if in into is isn it its itself just let like lot lots made
-    make makes many may me might more most much must my myself need no nor not now of off often on once
-    one only or other our ours ourselves out over own quite rather really same say said she should
-    shouldn since so some still such than that the their theirs them themselves then there these they
-    thing things think this those though through to too under until up upon us very was wasn way we
-    well were weren what when where which while who whom why will with won would wouldn yes yet you
-    your yours yourself yourselves today yesterday tomorrow bit kind sort going gonna
-"""
-_STOP = frozenset(_STOP_WORDS.split())
-_CLAUSE = re.compile(r"[.!?;:,()\[\]{}\"\n\r\t]+")
+_CLAUSE = re.compile(r"[.!?;:,()\[\]{}\"\n\r\t·•|/#*>–—]+")
 
 
 class FollowThrough(BaseModel):
@@ -62,20 +64,37 @@ class FollowThroughReport(BaseModel):
 
 
 class MoodPoint(BaseModel):
+    """One mood as logged: a session's."""
+
     date: dt.date
     mood: int
     session_id: int
 
 
+class MoodDay(BaseModel):
+    """One day's mood: the mean of the moods logged that (UTC) day."""
+
+    date: dt.date
+    mood: float
+    moods: int
+    """How many moods were logged that day."""
+
+
 class MoodTrend(BaseModel):
     points: list[MoodPoint]
+    """Every mood logged, oldest first (several on a day are several points)."""
+    days: list[MoodDay]
+    """One point a day with a mood, oldest first: what the averages and the trend are over."""
     recent_avg: float | None
-    """The average of the last 7 points."""
+    """The average of the last 7 days with a mood."""
     previous_avg: float | None
-    """The average of the (up to) 7 points before those; None when there are none."""
+    """The average of the (up to) 7 days with a mood before those; None when there are none."""
     direction: Direction | None
     slope_per_week: float | None
-    """Least-squares change in mood per week, with 3 points or more."""
+    """Least-squares change of the day means per week over calendar days, within ±MAX_SLOPE; None when
+    there are too few days for one (see `not_enough`)."""
+    not_enough: str | None = None
+    """Why there is no trend yet, in a sentence ("Not enough days yet for a trend: 2 days of moods")."""
 
 
 class Streaks(BaseModel):
@@ -208,34 +227,68 @@ def follow_through_rate(
     return (done, counted) if counted else None
 
 
-def _mean(values: list[int]) -> float | None:
+def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _days_text(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def mood_trend(sessions: list[Session]) -> MoodTrend:
+    """The moods as logged, and by day: the averages and the trend count each day once, whatever the
+    number of moods logged on it, and the trend runs over calendar days (a gap of a week is a week)."""
     moody = [(utc(s.started_at), s.mood, s.id or 0) for s in sessions if s.mood and s.started_at]
     moody.sort(key=lambda m: (m[0], m[2]))
     points = [MoodPoint(date=day_of(at), mood=mood, session_id=sid) for at, mood, sid in moody]
-    moods = [p.mood for p in points]
-    recent, previous = _mean(moods[-WINDOW:]), _mean(moods[-2 * WINDOW : -WINDOW])
+    by_day: dict[date, list[int]] = {}
+    for p in points:
+        by_day.setdefault(p.date, []).append(p.mood)
+    days = [MoodDay(date=d, mood=round(sum(m) / len(m), 2), moods=len(m)) for d, m in by_day.items()]
+    means = [d.mood for d in days]
+    recent, previous = _mean(means[-WINDOW:]), _mean(means[-2 * WINDOW : -WINDOW])
     direction: Direction | None = None
     if recent is not None and previous is not None:
         diff = round(recent - previous, 9)
         direction = "up" if diff >= STEADY else "down" if diff <= -STEADY else "steady"
-    slope = None
-    if len(moody) >= 3:
-        xs = [(at - moody[0][0]).total_seconds() / 86400 for at, _, _ in moody]
-        mx, my = sum(xs) / len(xs), sum(moods) / len(moods)
-        var = sum((x - mx) ** 2 for x in xs)
-        if var > 0:
-            slope = round(7 * sum((x - mx) * (y - my) for x, y in zip(xs, moods, strict=True)) / var, 3)
+    slope, why = _slope(days)
     return MoodTrend(
         points=points,
+        days=days,
         recent_avg=None if recent is None else round(recent, 3),
         previous_avg=None if previous is None else round(previous, 3),
         direction=direction,
         slope_per_week=slope,
+        not_enough=why,
     )
+
+
+def _slope(days: list[MoodDay]) -> tuple[float | None, str | None]:
+    """(change per week, None), or (None, why not) with too few days or too short a span for a trend."""
+    if not days:
+        return None, None
+    span = (days[-1].date - days[0].date).days + 1
+    if len(days) < TREND_DAYS:
+        return None, f"Not enough days yet for a trend: {_days_text(len(days))} of moods"
+    if span < TREND_SPAN:
+        return None, (
+            f"Not enough days yet for a trend: {_days_text(len(days))} of moods within "
+            f"{_days_text(span)}, and a trend needs a week"
+        )
+    xs = [(d.date - days[0].date).days for d in days]
+    ys = [d.mood for d in days]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    per_week = 7 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var
+    return round(max(-MAX_SLOPE, min(MAX_SLOPE, per_week)), 2), None
+
+
+def trend_text(mood: MoodTrend) -> str | None:
+    """The trend in words, as the CLI and the screen show it: "+0.4 a week", "level", or why there is none."""
+    if mood.slope_per_week is None:
+        return mood.not_enough
+    shown = f"{mood.slope_per_week:+.1f}"
+    return "level" if shown in ("+0.0", "-0.0") else f"{shown} a week"
 
 
 def counted_reflections(store: Store, sessions: list[Session]) -> list[Session]:
@@ -297,32 +350,161 @@ def goals_at_risk(
     return sorted(found, key=lambda g: (g.due, g.goal_id))
 
 
-def terms(text: str) -> set[str]:
-    """The content words (3+ letters, not stop words) and adjacent pairs of them within a clause."""
+class ThemesError(CoachError):
+    """prompts/coaching/themes.yaml is malformed; the message names the file and every problem."""
+
+
+class ThemesConfig(BaseModel):
+    """prompts/coaching/themes.yaml: the words that are never themes (each list space-separated)."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_chars: int = Field(ge=1, le=20)
+    stop_words: str
+    months: str
+    weekdays: str
+    time_words: str
+    number_words: str
+    keep: str
+    """Words a flow's questions use that still count when the person writes them."""
+    name_stages: list[str] = Field(default_factory=list)
+    """Stage ids whose answer is a name (a mentee, a group), never counted."""
+
+    @field_validator("stop_words", "months", "weekdays", "time_words", "number_words", "keep")
+    @classmethod
+    def _words(cls, v: str) -> str:
+        odd = sorted({w for w in v.split() if not re.fullmatch(r"[a-z][a-z']*", w)})
+        if odd:
+            raise ValueError(f"lower-case words separated by spaces only, not {odd}")
+        return v
+
+    def never(self) -> frozenset[str]:
+        """Words that are never a theme, nor half of one."""
+        lists = (self.stop_words, self.months, self.weekdays, self.time_words, self.number_words)
+        return frozenset(w for text in lists for w in text.split())
+
+
+def themes_path() -> Path:
+    return bundled_dir("prompts") / "coaching" / "themes.yaml"
+
+
+def read_themes_config(path: Path) -> ThemesConfig:
+    """Parse and validate a themes file; any problem becomes a ThemesError naming it."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), source=path.name)
+    except LoadError as exc:
+        raise ThemesError(str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemesError(f"{path.name}: cannot read it ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ThemesError(f"{path.name}: expected a mapping of settings")
+    try:
+        return ThemesConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ThemesError(f"{path.name}: {'; '.join(_problem(e) for e in exc.errors())}") from exc
+
+
+def _problem(error: Any) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "file"
+    if error["type"] == "extra_forbidden":
+        near = difflib.get_close_matches(where, ThemesConfig.model_fields, n=1)
+        return f"{where}: unknown setting" + (f" (did you mean '{near[0]}'?)" if near else "")
+    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+@cache
+def themes_config() -> ThemesConfig:
+    return read_themes_config(themes_path())
+
+
+_SLOT = re.compile(r"\{[^{}]*\}")
+_WORDS = re.compile(r"\w+")
+_template_cache: tuple[object, frozenset[str]] | None = None
+
+
+def flow_words(flows: Iterable[Flow]) -> frozenset[str]:
+    """The fixed words of the flows: summary and card headings, stage titles and labels, the questions,
+    follow-ups, check labels and question banks; the {slots} are left out."""
+    texts: list[str] = []
+    for flow in flows:
+        texts += [flow.summary, flow.card or ""]
+        texts += [str(q.get("ask", "")) for q in flow.questions]
+        for st in flow.stages:
+            texts += [st.title, st.label, st.ask, *st.asks, *st.deepen, st.scaffold or ""]
+            texts += [t for c in st.checks for t in (c.label, c.ask, c.listen or "")]
+            if st.renegotiate is not None:
+                texts += [st.renegotiate.ask, st.renegotiate.slipped]
+    return frozenset(w for t in texts for w in _WORDS.findall(_SLOT.sub(" ", t).lower()))
+
+
+def template_words() -> frozenset[str]:
+    """The flow files' fixed words, found again whenever the flow files change (none if they do not load)."""
+    global _template_cache
+    flows = privacy.flows()
+    if _template_cache is None or _template_cache[0] is not flows:
+        _template_cache = (flows, flow_words((flows or {}).values()))
+    return _template_cache[1]
+
+
+def terms(text: str, template: frozenset[str] = frozenset()) -> set[str]:
+    """The content words of a text and adjacent pairs of them within a clause.
+
+    Never a stop word, a month or day name, a word of time or number, a figure ("3pm", "2026") or a word
+    under min_chars, nor a pair with one. A `template` word (a flow's headings and questions) is not a
+    theme alone but may be half of a pair ("family time"), unless it is one to keep."""
+    cfg = themes_config()
+    never, keep = cfg.never(), frozenset(cfg.keep.split())
     found: set[str] = set()
-    for clause in _CLAUSE.split(text.lower()):
-        words = re.findall(r"\w+", clause)
-        keep = [len(w) >= 3 and w not in _STOP and not w.isdigit() for w in words]
+    for clause in _CLAUSE.split(text.lower().replace("\u2019", "'")):
+        words = _WORDS.findall(clause)
+        ok = [
+            len(w) >= cfg.min_chars and w not in never and not any(c.isdigit() or c == "_" for c in w)
+            for w in words
+        ]
+        own = [ok[i] and (w in keep or w not in template) for i, w in enumerate(words)]
         for i, w in enumerate(words):
-            if keep[i]:
+            if own[i]:
                 found.add(w)
-                if i and keep[i - 1]:
-                    found.add(f"{words[i - 1]} {w}")
+            if i and ok[i] and ok[i - 1] and (own[i] or own[i - 1]):
+                found.add(f"{words[i - 1]} {w}")
     return found
 
 
-def themes(store: Store, sessions: list[Session]) -> list[Theme]:
-    """What recurs across the user's answers, counted per session.
+def _written(session: Session, answers: dict[str, str]) -> list[str]:
+    """The answers the person wrote: not a mood, a date, tags, a link, a yes or no, a review of commitments
+    (their text was written before), nor a name (see name_stages)."""
+    flows = privacy.candidates(session.framework, session.kind)
+    kinds: dict[str, set[str]] = {}
+    for flow in flows or []:
+        for st in flow.stages:
+            kinds.setdefault(st.id, set()).add(st.type)
+    names = set(themes_config().name_stages)
+    return [
+        text
+        for stage, text in answers.items()
+        if stage not in names and (stage not in kinds or kinds[stage] & _WRITTEN_KINDS)
+    ]
 
-    A session's summary counts only when it has no answers (an imported entry): a flow's summary repeats
-    the answers under the template's headings, which would rank the headings as themes.
+
+_WRITTEN_KINDS = {"text", "commitments", "milestones"}
+
+
+def themes(store: Store, sessions: list[Session]) -> list[Theme]:
+    """What recurs across what the person wrote, counted per session.
+
+    A flow session counts its final answers, so the summary's headings never do; one with none counts
+    what the person typed, and an imported entry (no turns) its summary, with the flows' headings left
+    out. A session the safety gate stopped never counts.
     """
+    template = template_words()
     seen: dict[str, list[Session]] = {}
     for s in sorted(sessions, key=lambda s: (utc(s.started_at), s.id or 0)):
         if s.safety:  # what was written on a very hard day is never turned into a theme
             continue
-        texts = [t.text for t in store.sessions.turns(s.id or 0) if t.role == "user"] or [s.summary or ""]
-        for term in terms("\n".join(texts)):
+        full = s if s.answers is not None else store.sessions.get(s.id or 0)
+        texts = _written(s, full.final_answers())
+        if not texts:
+            texts = [t.text for t in full.turns if t.role == "user"] or [s.summary or ""]
+        for term in terms("\n".join(texts), template):
             seen.setdefault(term, []).append(s)
     counts = {term: len(found) for term, found in seen.items() if len(found) >= 2}
     covered = {w for term, n in counts.items() if " " in term for w in term.split() if counts.get(w) == n}

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from coach.cli import insights_cmd
-from coach.insights import insights
+from coach.engine.flows import Flow
+from coach.insights import (
+    ThemesError,
+    flow_words,
+    insights,
+    read_themes_config,
+    terms,
+    themes_path,
+    trend_text,
+)
 from coach.models import Commitment, Goal, Session, Turn
 from coach.store import Store
 
@@ -372,3 +383,186 @@ def test_a_flows_template_headings_are_not_themes(store: Store, profile_id: int)
     found = {t.text for t in insights(store, profile_id, today=TODAY).themes}
     assert "budget talk" in found
     assert not found & {"happened", "now what", "so what", "mood", "reflection", "tags", "linked", "march"}
+
+
+# --- mood by day ----------------------------------------------------------------------------------------
+
+
+def test_three_moods_on_one_day_are_one_point_and_no_trend(store: Store, profile_id: int) -> None:
+    for hour, m in ((8, 3), (12, 4), (20, 5)):
+        session(store, profile_id, 0, mood=m, hour=hour)
+    mood = insights(store, profile_id, today=TODAY).mood
+    assert [p.mood for p in mood.points] == [3, 4, 5]  # every mood as logged
+    assert [(d.date, d.mood, d.moods) for d in mood.days] == [(TODAY, 4.0, 3)]
+    assert (mood.recent_avg, mood.slope_per_week) == (4.0, None)
+    assert mood.not_enough == "Not enough days yet for a trend: 1 day of moods"
+    assert trend_text(mood) == mood.not_enough
+
+    session(store, profile_id, 1, mood=2)
+    mood = insights(store, profile_id, today=TODAY).mood
+    assert [d.mood for d in mood.days] == [2.0, 4.0] and mood.recent_avg == 3.0  # days, not entries
+    assert mood.not_enough == "Not enough days yet for a trend: 2 days of moods"
+
+
+def test_three_days_within_a_week_are_not_a_trend(store: Store, profile_id: int) -> None:
+    for days_ago, m in ((4, 1), (2, 3), (0, 5)):
+        session(store, profile_id, days_ago, mood=m)
+    mood = insights(store, profile_id, today=TODAY).mood
+    assert mood.slope_per_week is None
+    assert mood.not_enough == (
+        "Not enough days yet for a trend: 3 days of moods within 5 days, and a trend needs a week"
+    )
+
+
+def test_moods_over_three_weeks_give_a_slope_over_days(store: Store, profile_id: int) -> None:
+    # Day means 2, 2.5, 3, 3.5 a week apart: +0.5 a week. Counted per entry, the two moods on the busy
+    # days would pull the line about.
+    for days_ago, moods in ((21, [2]), (14, [2, 3]), (7, [3]), (0, [3, 4])):
+        for hour, m in enumerate(moods, start=9):
+            session(store, profile_id, days_ago, mood=m, hour=hour)
+    mood = insights(store, profile_id, today=TODAY).mood
+    assert [d.mood for d in mood.days] == [2.0, 2.5, 3.0, 3.5]
+    assert (mood.slope_per_week, mood.not_enough) == (0.5, None)
+    assert trend_text(mood) == "+0.5 a week"
+
+
+def test_a_steep_week_is_capped_and_a_flat_one_is_level(store: Store, profile_id: int) -> None:
+    for days_ago, m in ((6, 1), (3, 3), (0, 5)):  # 4.67 a week, fitted: more than the scale allows
+        session(store, profile_id, days_ago, mood=m)
+    assert insights(store, profile_id, today=TODAY).mood.slope_per_week == 4.0
+    other = store.profiles.add("Flat").id or 0
+    for days_ago, m in ((20, 3), (10, 4), (9, 2), (0, 3)):
+        session(store, other, days_ago, mood=m)
+    mood = insights(store, other, today=TODAY).mood
+    assert mood.slope_per_week is not None and abs(mood.slope_per_week) < 0.05
+    assert trend_text(mood) == "level"
+
+
+def test_cli_says_plainly_there_is_no_trend_yet(store: Store, profile_id: int) -> None:
+    today = datetime.now(UTC).date()
+    for hour, m in ((8, 3), (12, 4), (20, 5)):
+        store.sessions.start(
+            Session(
+                profile_id=profile_id,
+                kind="reflection",
+                started_at=datetime.combine(today, time(hour), tzinfo=UTC),
+                mood=m,
+            )
+        )
+    res = CliRunner().invoke(cli(), ["insights"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.stdout.split())
+    assert "▆ 3 moods on 1 day; recent average 4.0 Not enough days yet for a trend: 1 day of moods." in said
+    assert "a week" not in said
+    data = json.loads(CliRunner().invoke(cli(), ["insights", "--json"]).stdout)
+    assert data["mood"]["days"] == [{"date": str(today), "mood": 4.0, "moods": 3}]
+
+
+# --- themes from what the person wrote -------------------------------------------------------------------
+
+
+def imported(store: Store, pid: int, days_ago: int, what: str, so_what: str) -> int:
+    """An entry with a summary only (imported): the what-so-what headings, dates and time words in it."""
+    day = TODAY - timedelta(days=days_ago)
+    summary = (
+        f"# Reflection: {day:%a %d %b %Y}\n\n**What:** {what}\n\n**So what:** {so_what}\n\n**Now what:**\n"
+        f"_(skipped)_\n\nMood: 4/5 · Tags: _(skipped)_ · Linked to: _(skipped)_"
+    )
+    return session(store, pid, days_ago, summary=summary)
+
+
+def test_headings_dates_and_time_words_are_not_themes(store: Store, profile_id: int) -> None:
+    imported(store, profile_id, 30, "Long day at the allotment on 2 Dec, 3 hours.", "Gardening calms me.")
+    imported(store, profile_id, 23, "Rained all Monday 1st Dec, and next week too.", "I missed the quiet.")
+    imported(store, profile_id, 16, "Planted garlic on Sunday.", "Gardening again, a good week. Next week?")
+    imported(store, profile_id, 9, "Meeting ran over in December.", "Felt rushed for days and days.")
+    found = [(t.text, t.count) for t in insights(store, profile_id, today=TODAY).themes]
+    assert found == [("gardening", 2)]
+    imported(store, profile_id, 2, "Gardening with Sam in the morning.", "It grounds me.")
+    themes = insights(store, profile_id, today=TODAY).themes
+    assert [(t.text, t.count) for t in themes] == [("gardening", 3)]
+    assert [s.date for s in themes[0].sessions] == [TODAY - timedelta(days=d) for d in (30, 16, 2)]
+
+
+def answered(store: Store, pid: int, days_ago: int, answers: dict[str, str], **extra: Any) -> int:
+    s = Session(
+        profile_id=pid,
+        kind="reflection",
+        framework="gibbs",
+        started_at=at(days_ago),
+        ended_at=at(days_ago),
+        answers=answers,
+        # what the summary repeats under its headings; the answers are counted instead
+        summary="# Reflection\n\n## What happened\n## Feelings\n## Action plan\nMood · Tags · Linked to",
+        **extra,
+    )
+    return store.sessions.start(s).id or 0
+
+
+def test_themes_count_written_answers_only(store: Store, profile_id: int) -> None:
+    rest = {"mood": "4", "tags": "family", "link": "Goal: Run [red]5k[/]", "action": "Book physio by Friday"}
+    answered(store, profile_id, 12, {"description": "Knee hurt on the long run.", **rest})
+    answered(store, profile_id, 8, {"description": "Skipped the run.", "feelings": "Worried about my knee."})
+    answered(store, profile_id, 4, {"description": "Easy jog, the knee held.", **rest})
+    answered(store, profile_id, 3, {"description": "Knee, knee, knee."}, safety="self-harm")  # never
+    themes = insights(store, profile_id, today=TODAY).themes
+    assert [(t.text, t.count) for t in themes] == [("knee", 3), ("book physio", 2), ("run", 2)]
+    found = {t.text for t in themes}
+    assert not found & {"family", "goal", "red", "friday", "happened", "feelings", "plan", "mood"}
+
+
+def test_a_new_flows_headings_and_questions_are_left_out() -> None:
+    flow = Flow.model_validate(
+        {
+            "id": "gratitude",
+            "title": "Gratitude",
+            "job": "reflection",
+            "description": "Three good things.",
+            "recall": "good things",
+            "stages": [{"id": "things", "title": "Good things", "ask": "Which blessings did you count?"}],
+            "summary": "# Gratitude list: {date}\n\n## Blessings\n{things}\n",
+        }
+    )
+    words = flow_words([flow])
+    assert {"gratitude", "list", "blessings", "count", "good", "things"} <= words
+    assert "date" not in words  # a {slot}, not a word of the template
+    found = terms("Gratitude list: counted blessings, the garden and family dinners", words)
+    assert "gratitude" not in found and "blessings" not in found
+    assert {"garden", "family", "family dinners", "counted blessings"} <= found
+
+
+def test_themes_file_errors_list_every_problem(tmp_path: Path) -> None:
+    good = read_themes_config(themes_path())
+    assert {"dec", "friday", "week", "next", "the", "third"} <= good.never()
+    bad = tmp_path / "themes.yaml"
+    bad.write_text(
+        "min_chars: 0\nstop_words: the And\nmonths: jan\nweekdays: mon\ntime_words: week\n"
+        "number_words: one\nkeep: work\nname_stage: [group]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ThemesError) as err:
+        read_themes_config(bad)
+    msg = str(err.value)
+    assert msg.startswith("themes.yaml: ")
+    assert "min_chars" in msg and "['And']" in msg
+    assert "name_stage: unknown setting (did you mean 'name_stages'?)" in msg
+
+
+def test_the_mood_chart_has_a_column_a_day_and_the_cli_each_day_once() -> None:
+    from coach.insights import MoodDay, SessionRef, Theme
+    from tui.insights_view import mood_chart
+
+    days = [
+        MoodDay(date=TODAY - timedelta(days=1), mood=2.0, moods=1),
+        MoodDay(date=TODAY, mood=3.5, moods=2),
+    ]
+    rows = mood_chart(days, TODAY).plain.splitlines()
+    assert rows[:5] == ["5 │    ", "4 │  ▄ ", "3 │  █ ", "2 │█ █ ", "1 │█ █ "]
+    theme = Theme(
+        text="budget",
+        count=3,
+        sessions=[
+            SessionRef(session_id=i, date=TODAY - timedelta(days=d)) for i, d in ((1, 7), (2, 0), (3, 0))
+        ],
+    )
+    assert insights_cmd.theme_days(theme, TODAY) == "11 Mar, 18 Mar ×2"

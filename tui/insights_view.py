@@ -1,5 +1,5 @@
-"""Insights as charts: follow-through bars, a mood chart with dated axis, streaks, goals at risk, themes, and
-the obstacles that keep coming back."""
+"""Insights as charts: follow-through bars, a mood chart by day with a dated axis, streaks, goals at risk,
+themes, and the obstacles that keep coming back."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from coach.dates import show_date
-from coach.insights import FollowThrough, GoalAtRisk, Insights, MoodPoint, Streaks, Theme, insights
+from coach.insights import (
+    FollowThrough,
+    GoalAtRisk,
+    Insights,
+    MoodDay,
+    Streaks,
+    Theme,
+    insights,
+    trend_text,
+)
 from coach.patterns import Recurring, earlier_obstacles, recurring_report
 from coach.streaks import day_of
 from tui.browse import BrowseScreen, clip, problem
@@ -43,16 +52,18 @@ def follow_chart(rows: list[FollowThrough], overall: FollowThrough) -> Text:
     return text
 
 
-def mood_chart(points: list[MoodPoint], today: date | None = None) -> Text:
-    """Mood 1–5 up the side, the last sessions along the bottom, the first and last dates under the axis."""
-    if not points:
+def mood_chart(days: list[MoodDay], today: date | None = None) -> Text:
+    """Mood 1–5 up the side, one column a day with a mood (its mean, to the half) along the bottom, the
+    first and last dates under the axis."""
+    if not days:
         return Text("No mood logged yet: the reflection flows ask for one at the end.", style="dim")
-    shown = points[-MOOD_COLUMNS:]
+    shown = days[-MOOD_COLUMNS:]
     text = Text()
     for level in range(5, 0, -1):
         text.append(f"{level} │", style="dim")
-        for p in shown:
-            text.append("█ " if p.mood >= level else "  ", style=MOOD_STYLE[p.mood])
+        for d in shown:
+            cell = "█ " if d.mood >= level - 0.25 else "▄ " if d.mood >= level - 0.75 else "  "
+            text.append(cell, style=MOOD_STYLE[min(max(int(d.mood + 0.5), 1), 5)])
         text.append("\n")
     width = 2 * len(shown)
     text.append("  └" + "─" * width + "\n", style="dim")
@@ -64,6 +75,7 @@ def mood_chart(points: list[MoodPoint], today: date | None = None) -> Text:
 
 
 def mood_summary(stats: Insights) -> Text:
+    """The recent average over days, the direction, and the trend a week (or why there is none yet)."""
     mood = stats.mood
     text = Text()
     if mood.recent_avg is not None:
@@ -74,8 +86,11 @@ def mood_summary(stats: Insights) -> Text:
     if mood.direction:
         label, style = arrow[mood.direction]
         text.append(f"  {label}", style=style)
+    trend = trend_text(mood)
     if mood.slope_per_week is not None:
-        text.append(f"  ({mood.slope_per_week:+.2f} a week)", style="dim")
+        text.append(f"  trend {trend}", style="dim")
+    elif trend:
+        text.append(f"\n{trend}.", style="dim")
     return text
 
 
@@ -168,8 +183,8 @@ class InsightsScreen(BrowseScreen):
         reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id) if s.id in counted}
         ft = stats.follow_through
         self.query_one("#insight-follow", Static).update(follow_chart(ft.by_goal, ft.overall))
-        mood = mood_chart(stats.mood.points, today)
-        if stats.mood.points:
+        mood = mood_chart(stats.mood.days, today)
+        if stats.mood.days:
             mood.append("\n").append_text(mood_summary(stats))
         self.query_one("#insight-mood", Static).update(mood)
         self.query_one("#insight-streaks", Static).update(streak_chart(stats.streaks, reflected, today))

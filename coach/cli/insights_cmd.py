@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ import typer
 from coach.cli.common import active, emit_json, open_store, say, table
 from coach.cli.state import profile_of
 from coach.dates import show_date
-from coach.insights import Insights, MoodTrend
+from coach.insights import Insights, MoodTrend, Theme, trend_text
 from coach.insights import insights as build
 from coach.patterns import Recurring
 
@@ -22,8 +23,8 @@ BAR_WIDTH = 20
 SPARK_POINTS = 30
 
 
-def sparkline(moods: list[int]) -> str:
-    """One block per mood (1 to 5), lowest to highest."""
+def sparkline(moods: list[float]) -> str:
+    """One block per mood (1 to 5, a day's mean between), lowest to highest."""
     return "".join(BLOCKS[round((min(max(m, 1), 5) - 1) * (len(BLOCKS) - 1) / 4)] for m in moods)
 
 
@@ -37,13 +38,24 @@ def _pct(rate: float | None) -> str:
 
 
 def _mood_line(mood: MoodTrend) -> str:
-    recent = [p.mood for p in mood.points[-SPARK_POINTS:]]
-    line = f"Mood  {sparkline(recent)}  last {min(len(mood.points), 7)}: {mood.recent_avg:.1f}"
+    """One block a day (the day's mean), the recent average, and the trend or why there is none yet."""
+    shown = mood.days[-SPARK_POINTS:]
+    logged = len(mood.points)
+    line = f"Mood  {sparkline([d.mood for d in shown])}  "
+    line += f"{logged} mood{'s' if logged != 1 else ''} on {_days(len(mood.days))}; "
+    line += f"recent average {mood.recent_avg:.1f}"
     if mood.previous_avg is not None:
         line += f" (before: {mood.previous_avg:.1f}, {mood.direction})"
+    trend = trend_text(mood)
     if mood.slope_per_week is not None:
-        line += f"; trend {mood.slope_per_week:+.2f} a week"
+        line += f"; trend {trend}"
+    elif trend:
+        line += f"\n      {trend}."
     return line
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def show(result: Insights) -> None:
@@ -64,7 +76,7 @@ def show(result: Insights) -> None:
             ],
             title="Follow-through by goal",
         )
-    if result.mood.points:
+    if result.mood.days:
         say(_mood_line(result.mood))
     else:
         say("Mood: no moods recorded yet")
@@ -84,13 +96,19 @@ def show(result: Insights) -> None:
     if result.themes:
         table(
             ["theme", "sessions", "dates"],
-            [[t.text, t.count, ", ".join(str(s.date) for s in t.sessions)] for t in result.themes],
+            [[t.text, t.count, theme_days(t, result.today)] for t in result.themes],
             title=f"Recurring themes (last {result.last_n} sessions)",
         )
     else:
         say(f"No recurring themes in the last {result.last_n} sessions yet.")
     if result.recurring is not None:
         show_recurring(result.recurring, result.today)
+
+
+def theme_days(theme: Theme, today: date) -> str:
+    """The days a theme came up, each once: "11 Nov, 2 Dec ×3" (three sessions on 2 Dec)."""
+    per_day = Counter(s.date for s in theme.sessions)
+    return ", ".join(show_date(d, today) + (f" ×{n}" if n > 1 else "") for d, n in per_day.items())
 
 
 def show_recurring(found: Recurring, today: date) -> None:
