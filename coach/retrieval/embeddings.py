@@ -13,6 +13,7 @@ from coach.errors import CoachError
 from coach.retrieval.native import gc_paused, preload_native
 
 KNOWN_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
+QUERY_CACHE = 256
 
 
 class Embedder(Embeddings):
@@ -27,6 +28,8 @@ class Embedder(Embeddings):
         self._lock = threading.Lock()
         self._error: BaseException | None = None
         self.loaded = threading.Event()
+        self._queries: dict[str, tuple[float, ...]] = {}
+        self._queries_lock = threading.Lock()
 
     @property
     def dimension(self) -> int:
@@ -95,4 +98,13 @@ class Embedder(Embeddings):
         return list(self.model.embed_documents(texts))
 
     def embed_query(self, text: str) -> list[float]:
-        return list(self.model.embed_query(text))
+        """A query's vector; recent ones are kept (a stage's purpose is asked for again and again)."""
+        with self._queries_lock:
+            cached = self._queries.get(text)
+        if cached is None:
+            cached = tuple(self.model.embed_query(text))
+            with self._queries_lock:
+                self._queries[text] = cached
+                while len(self._queries) > QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+        return list(cached)

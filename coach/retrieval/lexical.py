@@ -12,6 +12,8 @@ from coach.retrieval.privacy import Visibility
 from coach.store.db import Database
 
 MAX_TERMS = 48
+PREFIX_MIN = 4
+"""Query words at least this long also match words they begin; shorter ones ("art", "go") only themselves."""
 FTS_TABLES = {"knowledge": "fts_knowledge", "history": "fts_history"}
 # Words too common to rank by: matching them would make the lexical half score every chunk.
 _STOP = """
@@ -128,13 +130,17 @@ class Catalogue:
         self, query: str, kind: Kind, profile_id: int | None, limit: int, private: Visibility = True
     ) -> list[str]:
         """Chunk ids ranked by BM25 (title above text) within one kind and one profile; chunks holding
-        every word of the query come before those holding some. private: which private chunks may come."""
+        every word of the query come before those holding some. private: which private chunks may come.
+
+        A word of four letters or more also finds the longer words it begins, which the stemmer leaves
+        apart ("calm" finds "calmest", "help" finds "helpful")."""
         words = terms(query)
         if not words:
             return []
         ranked: list[str] = []
-        queries = [" ".join(f'"{t}"' for t in words)] if len(words) > 1 else []
-        queries.append(" OR ".join(f'"{t}"' for t in words))
+        quoted = [f'"{t}"*' if len(t) >= PREFIX_MIN and not t.isdigit() else f'"{t}"' for t in words]
+        queries = [" ".join(quoted)] if len(words) > 1 else []
+        queries.append(" OR ".join(quoted))
         for match in queries:
             for chunk_id in self._match(match, kind, profile_id, limit, private):
                 if chunk_id not in ranked:

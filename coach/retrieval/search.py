@@ -67,9 +67,29 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
     """Reciprocal rank fusion: each list adds 1 / (k + rank) to the ids it holds."""
     scores: dict[str, float] = {}
     for ranking in rankings:
-        for rank, chunk_id in enumerate(ranking, start=1):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+def fuse_records(rankings: list[list[str]], rows: dict[str, sqlite3.Row]) -> list[tuple[str, float]]:
+    """One entry per note or record: each ranking counts a record once, at its best chunk's rank, and the
+    record is shown by the chunk that ranked best in any list (a list of five is five different records)."""
+    best: dict[str, tuple[int, str]] = {}
+    by_source: list[list[str]] = []
+    for ranking in rankings:
+        order: list[str] = []
+        for rank, chunk_id in enumerate(ranking):
+            row = rows.get(chunk_id)
+            if row is None:  # removed since: the catalogue no longer holds it
+                continue
+            source = row["source"]
+            if source not in order:
+                order.append(source)
+            if source not in best or rank < best[source][0]:
+                best[source] = (rank, chunk_id)
+        by_source.append(order)
+    return [(best[source][1], score) for source, score in fuse(by_source)]
 
 
 class Searcher:
@@ -114,12 +134,11 @@ class Searcher:
             rankings.extend(self._dense(scopes, vector, depth, private))
         if lexical is not None:
             rankings.extend(self._lexical_result(lexical, query, scopes, profile_id, kind, depth, private))
-        fused = fuse(rankings)
-        rows = self.index.catalogue.get([cid for cid, _ in fused[: k * 3]])
+        rows = self.index.catalogue.get(list({cid for ranking in rankings for cid in ranking}))
         hits: list[Hit] = []
-        for chunk_id, score in fused:
-            row = rows.get(chunk_id)
-            if row is None or not self._allowed(row, profile_id, private):
+        for chunk_id, score in fuse_records(rankings, rows):
+            row = rows[chunk_id]
+            if not self._allowed(row, profile_id, private):
                 continue
             hits.append(self._hit(row, score, query))
             if len(hits) == k:
