@@ -14,6 +14,7 @@ from coach.retrieval.chunks import Chunk
 from coach.safe_load import LoadError, load_yaml
 
 NOTE_CHUNK_CHARS = 900
+NOTE_OVERLAP = 150
 MAX_FRONT_BYTES = 256 * 1024
 """Front matter is a title, tags and a source: a few hundred bytes. Every search reads it: keep it small."""
 USER_PREFIX = "my-"
@@ -184,16 +185,36 @@ def notes_signature(user_dir: Path | None = None) -> tuple[tuple[str, int, int],
     return tuple(out)
 
 
+def even_split(text: str, size: int = NOTE_CHUNK_CHARS, overlap: int = NOTE_OVERLAP) -> list[str]:
+    """Pieces of at most `size` characters, cut at paragraphs and sentences, of about equal length.
+
+    A short last piece (a closing line or two) would be all keywords and no context, and so the nearest
+    chunk to many loosely related questions: the same number of pieces is cut wider instead."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    def cut(width: int) -> list[str]:
+        splitter = RecursiveCharacterTextSplitter(chunk_size=width, chunk_overlap=min(overlap, width // 4))
+        return [p for p in splitter.split_text(text) if p.strip()]
+
+    best = cut(size)
+    if len(best) < 2 or len(best[-1]) >= size // 2:
+        return best
+    for width in range(max(2 * overlap, len(text) // len(best)), size, 50):
+        trial = cut(width)
+        if len(trial) <= len(best) and min(map(len, trial)) > min(map(len, best)):
+            best = trial
+    return best
+
+
 def note_chunks(note: Note) -> list[Chunk]:
     """Markdown-aware chunks: split at headings first, then at paragraphs when a section is long."""
-    from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+    from langchain_text_splitters import MarkdownHeaderTextSplitter
 
     sections = MarkdownHeaderTextSplitter([("#", "h1"), ("##", "h2"), ("###", "h3")]).split_text(note.body)
-    splitter = RecursiveCharacterTextSplitter(chunk_size=NOTE_CHUNK_CHARS, chunk_overlap=150)
     pieces: list[str] = []
     for section in sections:
         heads = " / ".join(str(v) for k, v in section.metadata.items() if k.startswith("h"))
-        for piece in splitter.split_text(section.page_content):
+        for piece in even_split(section.page_content):
             pieces.append(f"{heads}\n{piece}" if heads else piece)
     tags = f"\nTags: {', '.join(note.tags)}" if note.tags else ""
     return [
