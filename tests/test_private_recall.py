@@ -52,6 +52,8 @@ def drive(engine: Engine, prompt: Prompt, answers: dict[str, str], review: list[
             prompt = engine.decline()
         elif prompt.kind == "confirm":
             prompt = engine.answer("yes")
+        elif prompt.stage == "review" and prompt.step == "keep, shrink or drop":
+            prompt = engine.answer("drop")
         elif prompt.stage == "review":
             prompt = engine.answer(next(reviews, "done"))
         else:
@@ -84,7 +86,8 @@ def prepared(coach: Coach) -> dict[str, int]:
     assert done.artefact is not None and "divorce hearing on Friday" in done.artefact.markdown
     assert "divorce" not in (done.artefact.card or "")
     reviewed = store.commitments.get(item.id or 0)
-    assert (reviewed.status, reviewed.obstacle) == ("missed", "the divorce hearing swallowed the week")
+    # missed, then dropped when asked to keep, shrink or drop it
+    assert (reviewed.status, reviewed.obstacle) == ("dropped", "the divorce hearing swallowed the week")
     return {
         "pid": pid,
         "session": done.session_id,
@@ -99,8 +102,11 @@ def test_chunks_carry_their_job_and_privacy(coach: Coach, prepared: dict[str, in
     assert session and all(c.job == "meeting-prep" for c in session)
     private = [c for c in session if c.private]
     shared = [c for c in session if not c.private]
-    assert any(c.text.startswith("private_note: my divorce hearing") for c in private)
-    assert any(c.text.startswith("review: missed, the divorce") for c in private)
+    by_id = {c.id: c for c in session}
+    note = by_id[f"session:{prepared['session']}:answer:private_note:0"]
+    assert note.private and note.text == "Private note\nmy divorce hearing on Friday"
+    review = by_id[f"session:{prepared['session']}:answer:review:0"]
+    assert review.private and review.text.startswith("Commitment review\n")
     assert any(c.id.startswith(f"session:{prepared['session']}:private:") for c in private)
     assert all(not any(w in c.text.lower() for w in PRIVATE_WORDS) for c in shared)
     summary = next(c for c in shared if ":summary:" in c.id)
@@ -113,7 +119,7 @@ def test_chunks_carry_their_job_and_privacy(coach: Coach, prepared: dict[str, in
         (f"commitment:{prepared['commitment']}", False, "meeting-prep"),
         (f"commitment:{prepared['commitment']}:obstacle", True, "meeting-prep"),
     ]
-    assert "divorce" not in commitment[0].text and "Status: missed" in commitment[0].text
+    assert "divorce" not in commitment[0].text and "Status: dropped" in commitment[0].text
     index.sync()
     assert not index.check().any
     rows = coach.store.db.query(
@@ -239,6 +245,8 @@ def brief(**answers: str) -> str:
         "title": flow.title,
         "date": "Tuesday 01 December 2026",
         "question_bank": "",
+        "follow_through": "Follow-through: 0 of 1 done",
+        "threads": "_(skipped)_",
     }
     return flow.summary.format_map(fields | answers).strip() + "\n"
 

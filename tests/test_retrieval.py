@@ -23,6 +23,7 @@ def reflect(store: Store, pid: int, text: str, day: str = "2026-11-07", summary:
             profile_id=pid,
             kind="reflection",
             started_at=started,
+            ended_at=started,  # only ended sessions are indexed
             summary=summary,
             turns=[Turn(role="coach", text="What happened?"), Turn(role="user", stage="what", text=text)],
         )
@@ -42,7 +43,7 @@ def test_saved_session_is_searchable_without_rebuild(coach: Coach) -> None:
     hits = coach.search("Who gets the pricing deck?", kind="history", k=3)
     assert hits[0].id == f"session:{sid}"
     assert hits[0].citation == "[session 2026-11-07]" and hits[0].title == "Reflection, 7 Nov 2026"
-    assert "pricing deck" in hits[0].snippet and hits[0].text.startswith("what: I promised")
+    assert "pricing deck" in hits[0].snippet and hits[0].text.startswith("What\nI promised")
     assert str(hits[0].date) == "2026-11-07"
 
 
@@ -180,16 +181,16 @@ def test_check_reports_drift_and_rebuild_repairs_it(coach: Coach) -> None:
     coach.index.sync()
     assert not coach.index.check().any
     col = coach.index.client.get_collection(coach.index.collection_name("history", pid))
-    col.delete(ids=[f"session:{sid}:turn:1:0"])
+    col.delete(ids=[f"session:{sid}:answer:what:0"])
     col.add(
-        ids=["session:999:turn:0:0"],
+        ids=["session:999:answer:what:0"],
         embeddings=[[0.0] * 384],
         documents=["ghost"],
         metadatas=[{"source": "session:999"}],
     )
     drift = coach.index.check()
-    assert drift.missing_vectors == [f"session:{sid}:turn:1:0"] and drift.extra_vectors == [
-        "session:999:turn:0:0"
+    assert drift.missing_vectors == [f"session:{sid}:answer:what:0"] and drift.extra_vectors == [
+        "session:999:answer:what:0"
     ]
     assert drift.any
     total = coach.index.rebuild()

@@ -10,9 +10,10 @@ from pydantic import BaseModel
 
 from coach.models import Commitment, Goal, Meeting, Session
 from coach.retrieval import privacy
+from coach.retrieval.tuning import tuning
 
 if TYPE_CHECKING:
-    from coach.engine.flows import Flow
+    from coach.engine.flows import Flow, Stage
 
 Kind = Literal["knowledge", "history"]
 TURN_CHUNK_CHARS = 1200
@@ -78,13 +79,42 @@ def _artefact_chunks(
     return out
 
 
-def session_chunks(session: Session) -> list[Chunk]:
-    """One chunk per answer the user gave (long ones split), plus the summary.
+def session_stages(session: Session) -> tuple[dict[str, Stage], set[str] | None]:
+    """The stages a session's answers were given under, by id (from its flow, or every flow of its job),
+    and which of them are private (None: its flow is unknown, so all are)."""
+    flows = privacy.candidates(session.framework, session.kind)
+    stages: dict[str, Stage] = {}
+    for flow in flows or []:
+        for stage in flow.stages:
+            stages.setdefault(stage.id, stage)
+    hidden = {s for f in flows for s in privacy.private_stages(f)} if flows is not None else None
+    return stages, hidden
 
-    A private stage's answer, and the private fields of the summary, are chunks of their own marked private;
-    a session whose flow is unknown is private as a whole. None for a session the safety gate stopped:
-    it stays the person's, but is never recalled or searched."""
-    if session.safety:
+
+def stage_title(stage_id: str, stages: dict[str, Stage]) -> str:
+    """The stage's title in its flow ("Action plan"), else its id made readable."""
+    stage = stages.get(stage_id)
+    return stage.title if stage else stage_id.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def answer_stage(chunk_id: str, source: str) -> str | None:
+    """The stage whose answer a chunk holds ("<source>:answer:<stage>:<n>"); None for a summary chunk."""
+    head = f"{source}:answer:"
+    if not chunk_id.startswith(head):
+        return None
+    stage, _, _ = chunk_id[len(head) :].rpartition(":")
+    return stage or None
+
+
+def session_chunks(session: Session) -> list[Chunk]:
+    """The final, accepted answer of each stage (long ones split), under the stage's title, plus the summary.
+
+    Nothing from a session that has not ended (its answers are not final yet) or that the safety gate
+    stopped (it stays the person's, but is never recalled or searched). A private stage's answer, and the
+    private fields of the summary, are chunks of their own marked private; a session whose flow is unknown
+    is private as a whole. Answers of stages that only set a mood, tags, a link or a date are left to the
+    summary."""
+    if session.safety or session.ended_at is None:
         return []
     day = session.started_at.date() if session.started_at else None
     label = _KIND_LABEL.get(session.kind, "Session")
@@ -101,19 +131,24 @@ def session_chunks(session: Session) -> list[Chunk]:
         "job": session.kind,
     }
     flows = privacy.candidates(session.framework, session.kind)
-    hidden = {stage for f in flows for stage in privacy.private_stages(f)} if flows is not None else None
+    stages, hidden = session_stages(session)
+    skip = tuning().history.unindexed_types
     out = _artefact_chunks(session.summary or "", flows, f"{source}:summary", base)
-    for turn in session.turns:
-        if turn.role != "user" or not turn.text.strip():
+    for stage_id, answer in session.final_answers().items():
+        stage = stages.get(stage_id)
+        if not answer.strip() or (stage is not None and stage.type in skip):
             continue
-        prefix = f"{turn.stage}: " if turn.stage else ""
-        private = hidden is None or turn.stage in hidden
-        for i, piece in enumerate(split_long(turn.text)):
+        private = hidden is None or stage_id in hidden
+        heading = stage_title(stage_id, stages)
+        for i, piece in enumerate(split_long(answer.strip())):
             out.append(
-                Chunk(id=f"{source}:turn:{turn.position}:{i}", text=prefix + piece, private=private, **base)
+                Chunk(
+                    id=f"{source}:answer:{stage_id}:{i}", text=f"{heading}\n{piece}", private=private, **base
+                )
             )
     if session.tags and out:
-        out[0] = out[0].model_copy(update={"text": out[0].text + "\nTags: " + ", ".join(session.tags)})
+        at = next((i for i, c in enumerate(out) if not c.private), 0)
+        out[at] = out[at].model_copy(update={"text": out[at].text + "\nTags: " + ", ".join(session.tags)})
     return out
 
 

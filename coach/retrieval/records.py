@@ -22,7 +22,7 @@ def record_chunks(store: Store, source: str) -> list[Chunk]:
             job = _job_of(store, item.made_in_session_id)
             return commitment_chunks(item, job, _job_of(store, item.reviewed_in_session_id) or job)
         if entity == "meeting":
-            return meeting_chunks(store.meetings.get(rid), _prep_of(store, rid))
+            return meeting_chunks(store.meetings.get(rid), prep_of(store, rid))
     except NotFoundError:
         return []
     return []
@@ -49,7 +49,7 @@ def _job_of(store: Store, session_id: int | None) -> str | None:
     return str(row["kind"]) if row else None
 
 
-def _prep_of(store: Store, meeting_id: int) -> Session | None:
+def prep_of(store: Store, meeting_id: int) -> Session | None:
     """The meeting prep that wrote a meeting's brief (its flow says which parts are private)."""
     row = store.db.one(
         "SELECT id FROM sessions WHERE meeting_id = ? AND kind = 'meeting-prep' ORDER BY id DESC LIMIT 1",

@@ -12,8 +12,9 @@ from urllib.parse import urlparse
 from coach.errors import CoachError
 
 INDEX_DIR = "index"
-CHUNK_SCHEMA = 2
-"""What a collection's chunks carry; 2: the job they were written in and whether they are private to it."""
+CHUNK_SCHEMA = 3
+"""What a collection's chunks carry; 2: the job they were written in and whether they are private to it;
+3: a session's final, accepted answers, one per stage under its title (no longer every line typed)."""
 
 
 class IndexUnavailable(CoachError):

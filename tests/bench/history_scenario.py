@@ -220,7 +220,11 @@ class JournalWriter:
             else:
                 turns.append(Turn(role="user", stage=stage, text=self.answer(stage, when.date())))
         tags = self.rng.sample(["work", "team", "growth", "health", "family", "career", "mentoring"], k=2)
-        return Session(profile_id=profile_id, kind="reflection", started_at=when, tags=tags, turns=turns)
+        # ended: only a finished session's final answers are indexed
+        ended = when + timedelta(minutes=20)
+        return Session(
+            profile_id=profile_id, kind="reflection", started_at=when, ended_at=ended, tags=tags, turns=turns
+        )
 
     def moments(self, count: int, start: date = HISTORY_START, days: int = HISTORY_DAYS) -> list[datetime]:
         """Sorted session times spread over the period, in the evening or at lunch."""
