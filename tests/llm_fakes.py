@@ -54,7 +54,7 @@ class FixedRetriever:
     def __init__(self, tip_text: str = "Name one concrete next step.", recall_text: str = "") -> None:
         self.tip_text, self.recall_text = tip_text, recall_text
 
-    def tip(self, query: str, seen: set[str]) -> Tip | None:
+    def tip(self, purpose: str, seen: set[str], answer: str = "") -> Tip | None:
         citation = "[note: Next steps]"
         return None if citation in seen else Tip(title="Next steps", text=self.tip_text, citation=citation)
 

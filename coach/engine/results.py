@@ -76,7 +76,10 @@ class Prompt(BaseModel):
 
 
 class Retriever(Protocol):
-    def tip(self, query: str, seen: set[str]) -> Tip | None: ...
+    def tip(self, purpose: str, seen: set[str], answer: str = "") -> Tip | None:
+        """A note that fits the stage's purpose (its `retrieve` query, which alone picks the candidates) and
+        is not in seen; the person's last answer may only re-order those candidates."""
+        ...
 
     def recall(self, query: str, profile_id: int, exclude_session: int | None) -> list[Recall]: ...
 
