@@ -1,4 +1,5 @@
-"""The settings screen through Pilot: profiles, the language model and its test, import, export, backup."""
+"""The settings screen through Pilot: profiles, the language model and its test, import, export, backup;
+focus, tab keys, toggles that say their state, labelled path fields and results in view at 80x24."""
 
 from __future__ import annotations
 
@@ -8,21 +9,29 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual.color import Color
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, Select, Static, Switch
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, Static, Tab, TabbedContent, Tabs
 
 from coach.services import Coach
 from tui.app import CoachApp
 from tui.data import DataPane
 from tui.home import HomeScreen
-from tui.settings import LLMPane, ProfilePane, SettingsScreen
+from tui.settings import LLMPane, ProfilePane, SettingsScreen, Toggle
 
 FIX = Path(__file__).parent / "fixtures" / "transfer"
 
 
 def plain(widget) -> str:  # type: ignore[no-untyped-def]
     rendered = widget.render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+    return str(getattr(rendered, "plain", rendered))
+
+
+def status(screen: SettingsScreen) -> str:
+    """The status line above the footer, where saves and refusals are said."""
+    return plain(screen.query_one("#settings-status"))
 
 
 def config_file(home: Path) -> dict[str, object]:
@@ -77,10 +86,10 @@ async def test_switching_and_adding_profiles(coach: Coach, home: Path) -> None:
         assert field.value == ""
 
         await submit(pilot, field, "Ana")  # a name in use is refused and stays typed
-        assert "already exists" in plain(pane.query_one(".pane-status"))
+        assert "already exists" in status(screen)
         assert field.value == "Ana" and app.profile_name == "Cleo"
 
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the first leaves the name field, the second the screen
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Cleo" in plain(app.screen.query_one("#who"))
@@ -123,7 +132,7 @@ async def test_llm_fields_save_show_their_source_and_refuse_bad_values(
 
         timeout = pane.query_one("#llm_timeout", Input)
         await submit(pilot, timeout, "soon")
-        assert "llm_timeout" in plain(pane.query_one(".pane-status"))
+        assert "llm_timeout" in status(screen)
         assert timeout.value == "soon" and "llm_timeout" not in config_file(home)
         await submit(pilot, timeout, "12.5")
         assert config_file(home)["llm_timeout"] == 12.5 and app.coach.settings.llm_timeout == 12.5
@@ -133,12 +142,12 @@ async def test_llm_fields_save_show_their_source_and_refuse_bad_values(
         await submit(pilot, pane.query_one("#llm_base_url", Input), "")  # empty: back to the default
         assert "llm_base_url" not in config_file(home)
 
-        switch = pane.query_one("#local_only", Switch)
-        assert switch.value
-        switch.value = False
+        toggle = pane.query_one("#local_only", Toggle)
+        assert toggle.value and "on: only a model on this machine" in plain(toggle)
+        toggle.value = False
         await pilot.pause()
         assert config_file(home)["local_only"] is False and not app.coach.settings.local_only
-        assert plain(pane.query_one("#local-state")) == "off"
+        assert "off: a remote server may be used" in plain(toggle)
 
 
 async def run_test_connection(app: CoachApp, pilot: Pilot[int], pane: LLMPane) -> str:
@@ -277,7 +286,7 @@ async def test_export_json_and_markdown_and_back_up(coach: Coach, tmp_path: Path
         pane.query_one("#backup-out", Input).value = ""
         report = await run_section(app, pilot, pane, "backup")
         assert "/backups/coach-" in report
-        assert "COACH_HOME" in plain(pane.query_one(".report.restore"))
+        assert "COACH_HOME" in plain(pane.query_one(".restore"))
         pane.query_one("#restore-path", Input).value = str(tmp_path / "copy.db")
         refused = await run_section(app, pilot, pane, "restore")
         assert "empty" in refused and coach.store.profiles.list()[0].name == "Ana"
@@ -327,8 +336,7 @@ async def test_a_broken_config_file_is_named_not_fatal(coach: Coach, home: Path)
     app = CoachApp(coach, warm=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_settings(app, pilot, "tab-llm")
-        assert "is not valid TOML" in plain(screen.query_one(LLMPane).query_one(".pane-status"))
-        assert "is not valid TOML" in plain(screen.query_one(ProfilePane).query_one(".pane-status"))
+        assert "is not valid TOML" in status(screen)
         assert app.is_running
 
 
@@ -350,3 +358,213 @@ async def test_entries_stored_but_not_indexed_are_reported_as_such(
         assert report.startswith("Imported 2 entries into Ana")
         assert "Stored, but not searchable yet (RuntimeError: the index is busy)" in report
         assert len(coach.store.sessions.list(prof.id or 0)) == 2
+
+
+# --- focus, tab keys, toggles, path fields, results at 80x24 (issue 15) ----------------------------------
+def first_cell(widget) -> str:  # type: ignore[no-untyped-def]
+    """The left-most character the widget draws, its border included."""
+    return widget.render_lines(Region(0, 0, widget.outer_size.width, 1))[0].text[:1]
+
+
+def shown_keys(screen: SettingsScreen) -> set[str]:
+    """The keys the footer lists: shown bindings that apply now."""
+    return {key for key, active in screen.active_bindings.items() if active.binding.show}
+
+
+async def test_every_focused_widget_draws_a_bar_and_lights_its_row_and_section(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-profile")
+        accent = Color.parse(app.theme_variables["accent"])
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            for key in ("1", "2", "3"):
+                screen.query_one(Tabs).focus()
+                await pilot.press(key)
+                await pilot.pause()
+                fields = [w for w in screen.focus_chain if isinstance(w, Input | Select | Checkbox | Button)]
+                assert len(fields) >= 3
+                for field in fields:
+                    field.focus()
+                    await pilot.pause()
+                    # a glyph, not a shade: it reads in 16 colours and in either theme
+                    assert field.styles.border_left == ("outer", accent), field.id
+                    assert first_cell(field) == "▌", field.id
+                    others = [w for w in fields if w is not field]
+                    assert all(w.styles.border_left[0] == "blank" for w in others)
+                    assert {first_cell(w) for w in others} == {" "}  # nothing shifts when focus moves
+                    row = field.parent
+                    assert isinstance(row, Widget)
+                    if row.has_class("field") and row.query(".field-label"):
+                        assert row.query_one(".field-label").styles.color == accent
+
+        pane = screen.query_one(DataPane)
+        pane.query_one("#export-out", Input).focus()
+        await pilot.pause()
+        headings = {h.parent.id: h.styles.color for h in pane.query(".heading")}  # type: ignore[union-attr]
+        assert headings.pop("export-section") == accent
+        assert accent not in headings.values()
+        pane.focus()  # the pane itself takes the focus to scroll a long report
+        await pilot.pause()
+        assert pane.styles.border_left == ("outer", accent) and first_cell(pane) == "▌"
+        tabs = screen.query_one(Tabs)
+        tabs.focus()
+        await pilot.pause()
+        assert "reverse" in str(tabs.query_one(".-active").styles.text_style)
+        assert pane.styles.border_left[0] == "blank"
+
+
+async def test_keys_for_the_tabs_and_a_footer_of_the_keys_that_apply(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-profile")
+        tabs = screen.query_one("#settings-tabs", TabbedContent)
+        labels = [str(t.label) for t in screen.query(Tab)]
+        assert labels == ["1 Profile", "2 Language model", "3 Data"]
+        assert shown_keys(screen) == {"escape", "1", "2", "3"}
+        assert screen.active_bindings["escape"].binding.description == "Back"
+
+        await pilot.press("3")
+        await pilot.pause()
+        assert tabs.active == "tab-data" and screen.focused is screen.query_one("#import-format")
+        await pilot.press("2")
+        await pilot.pause()
+        assert tabs.active == "tab-llm" and screen.focused is screen.query_one("#llm_provider")
+
+        timeout = screen.query_one("#llm_timeout", Input)
+        timeout.focus()
+        timeout.value = ""
+        await pilot.pause()
+        await pilot.press("1", "2")  # typing: the digits are the field's, and the footer says how out
+        await pilot.pause()
+        assert timeout.value == "12" and tabs.active == "tab-llm"
+        assert shown_keys(screen) == {"escape"}
+        assert screen.active_bindings["escape"].binding.description == "Leave field"
+        await pilot.press("escape")  # out of the field, still in Settings, onto the tab bar
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen) and screen.focused is screen.query_one(Tabs)
+        assert shown_keys(screen) == {"escape", "1", "2", "3"}
+        await pilot.press("3")
+        await pilot.pause()
+        assert tabs.active == "tab-data" and timeout.value == "12"
+
+        screen.query_one("#import-dry", Toggle).focus()
+        await pilot.pause()
+        assert "space" in shown_keys(screen)  # the toggle's key shows while it has the focus
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "tab-profile"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_toggles_say_on_and_off_in_words_and_an_empty_box(coach: Coach) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        dry = screen.query_one("#import-dry", Toggle)
+        every = screen.query_one("#export-all", Toggle)
+        assert plain(dry).strip() == "▐ ▌ Dry run: off"
+        assert plain(every).strip() == "▐ ▌ All profiles: off"
+        width = dry.outer_size.width
+        dry.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert dry.value and plain(dry).strip() == "▐X▌ Dry run: on"
+        assert dry.outer_size.width == width  # the select beside it does not jump
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not dry.value and plain(dry).strip() == "▐ ▌ Dry run: off"
+
+        await pilot.press("2")
+        await pilot.pause()
+        local = screen.query_one("#local_only", Toggle)
+        assert plain(local).strip() == "▐X▌ on: only a model on this machine"
+
+
+async def test_a_typed_import_path_goes_to_the_import_field_only(coach: Coach) -> None:
+    prof = coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-profile")
+        pane = screen.query_one(DataPane)
+        rows = {"import-path": "Import from", "export-out": "Export to", "backup-out": "Back up to"}
+        rows["restore-path"] = "Restore from"
+        for field, label in rows.items():  # each path field is named on its own row
+            row = pane.query_one(f"#{field}").parent
+            assert isinstance(row, Widget)
+            assert plain(row.query_one(".field-label")) == label
+        export = pane.query_one("#export-out", Input)
+        suggested = export.value
+
+        await pilot.press("3", "tab", "space", "tab")  # format, dry run on, the import path
+        await pilot.pause()
+        assert screen.focused is pane.query_one("#import-path")
+        await pilot.press(*str(FIX / "jrnl.json"), "enter")
+        await settle(app, pilot)
+        assert pane.query_one("#import-path", Input).value == str(FIX / "jrnl.json")
+        assert export.value == suggested
+        assert plain(pane.query_one("#import-report")).startswith("Dry run, nothing written: 2 entries")
+        assert not pane.query_one("#export-report").display
+        assert coach.store.sessions.list(prof.id or 0) == []
+
+        # the way a new user got there: back from the tab bar lands in the export field, which now says so
+        screen.query_one(Tabs).focus()
+        await pilot.press(*["shift+tab"] * 6)
+        await pilot.pause()
+        assert screen.focused is export
+        assert pane.can_view_entire(export) and pane.can_view_entire(export.parent)  # type: ignore[arg-type]
+        assert screen.query_one("#export-section .heading").styles.color == Color.parse(
+            app.theme_variables["accent"]
+        )
+
+
+async def test_results_come_into_view_and_pop_up_at_80x24(coach: Coach, tmp_path: Path) -> None:
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        pane = screen.query_one(DataPane)
+        pane.query_one("#import-dry", Toggle).value = True
+        pane.query_one("#import-path", Input).value = str(FIX / "jrnl.json")
+        await run_section(app, pilot, pane, "import")  # a report that pushes the backup row down
+        await pilot.pause()
+        pane.query_one("#backup-out", Input).value = str(tmp_path / "copy.db")
+        pane.query_one("#backup-run", Button).focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.pause()
+        report = pane.query_one("#backup-report")
+        assert plain(report).startswith(f"Backed up to {tmp_path / 'copy.db'}")
+        assert screen.focused is pane.query_one("#backup-run")  # the button pressed has the focus again
+        assert pane.can_view_entire(report) and report.region.bottom <= 23  # above the footer
+        told = [n.message for n in app._notifications]
+        assert any(m.startswith("Backed up to") for m in told)
+        assert any(m.startswith("Dry run, nothing written: 2 entries") and "\n" not in m for m in told)
+
+        pane.query_one("#backup-run", Button).press()  # the same path again: refused, and said so
+        await settle(app, pilot)
+        assert "already exists" in plain(report) and pane.can_view_entire(report)
+        assert any(n.severity == "error" for n in app._notifications)
+
+        await pilot.press("2")
+        llm = screen.query_one(LLMPane)
+        timeout = llm.query_one("#llm_timeout", Input)
+        await submit(pilot, timeout, "soon")  # a refusal shows on the line above the footer, in view
+        line = screen.query_one("#settings-status")
+        assert "llm_timeout" in status(screen)
+        assert line.region.y + line.region.height <= 23 and line.region.height >= 2
+        timeout.value = "60"
+        llm.query_one("#llm-test", Button).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert plain(llm.query_one("#llm-result")).startswith("✓")
+        assert screen.focused is llm.query_one("#llm-test")
+        await pilot.pause()
+        assert llm.max_scroll_y > 0 and llm.can_view_entire(llm.query_one("#llm-result"))  # scrolled to it
+        assert any("guided engine" in n.message for n in app._notifications)

@@ -99,3 +99,22 @@ def test_insights_as_charts(snap_compare: Snap, app: CoachApp) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_settings_data_tab_at_80x24_after_a_dry_run(
+    snap_compare: Snap, app: CoachApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focus bar on the import field, Dry run on in words, labelled path fields, the report in view."""
+    monkeypatch.setattr("tui.data.export_default", lambda fmt: "~/coach-export-20250101-090000.json")
+    monkeypatch.chdir(Path(__file__).parent / "fixtures")  # a relative path: the same picture on any machine
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("s")
+        await settle(pilot)
+        pilot.app.screen.sub_title = "~/coach"  # the data home is a new folder per test
+        await pilot.press("3", "tab", "space", "tab", *"transfer/jrnl.json", "enter")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the pop-up repeats the report's first line; the screen is the point
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

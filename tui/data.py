@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from coach.errors import InputError
-from tui.settings import SettingsPane, problem
+from tui.settings import SettingsPane, Toggle, problem
 
 if TYPE_CHECKING:
     from coach.transfer.coach_import import CoachImportReport
@@ -86,72 +86,97 @@ class DataPane(SettingsPane):
     """Import a journal, export, back up, and restore a backup into a data home that is still empty."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Import", style="bold"), classes="heading")
-        with Horizontal(classes="field"):
-            yield Select[str](
-                [(Text(label), fmt) for fmt, label in FORMATS.items()],
-                id="import-format",
-                value="jrnl",
-                allow_blank=False,
-                compact=True,
+        # every path field has a label on its own row, so it is named even when its heading scrolls away
+        with Vertical(classes="section", id="import-section"):
+            yield Static(Text("Import"), classes="heading")
+            with Horizontal(classes="field"):
+                yield Label("Format", classes="field-label")
+                yield Select[str](
+                    [(Text(label), fmt) for fmt, label in FORMATS.items()],
+                    id="import-format",
+                    value="jrnl",
+                    allow_blank=False,
+                    compact=True,
+                )
+                yield Toggle("Dry run", id="import-dry")
+            with Horizontal(classes="field"):
+                yield Label("Import from", classes="field-label")
+                yield Input(placeholder="File or folder to import", id="import-path", compact=True)
+                yield Button("Import", id="import-run", variant="primary", compact=True)
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="import-progress")
+            yield Static(id="import-report", classes="report")
+
+        with Vertical(classes="section", id="export-section"):
+            yield Static(Text("Export"), classes="heading")
+            with Horizontal(classes="field"):
+                yield Label("Format", classes="field-label")
+                yield Select[str](
+                    [(Text("JSON (re-importable)"), "json"), (Text("Markdown folder"), "markdown")],
+                    id="export-format",
+                    value="json",
+                    allow_blank=False,
+                    compact=True,
+                )
+                yield Toggle("All profiles", id="export-all")
+            with Horizontal(classes="field"):
+                yield Label("Export to", classes="field-label")
+                yield Input(export_default("json"), id="export-out", compact=True)
+                yield Button("Export", id="export-run", variant="primary", compact=True)
+            yield Static(id="export-report", classes="report")
+
+        with Vertical(classes="section", id="backup-section"):
+            yield Static(Text("Backup"), classes="heading")
+            with Horizontal(classes="field"):
+                yield Label("Back up to", classes="field-label")
+                yield Input(
+                    placeholder="empty: <data home>/backups/coach-DATE.db", id="backup-out", compact=True
+                )
+                yield Button("Back up", id="backup-run", variant="primary", compact=True)
+            yield Static(id="backup-report", classes="report")
+
+        with Vertical(classes="section", id="restore-section"):
+            yield Static(Text("Restore"), classes="heading")
+            yield Static(
+                Text(
+                    "A restore fills an empty data home (a new one, before any profile) and never merges. "
+                    "For a home that holds records: quit, point COACH_HOME at a new folder, restore there.",
+                    style="dim",
+                ),
+                classes="restore",
             )
-            yield Checkbox("Dry run", id="import-dry", compact=True)
-        with Horizontal(classes="field"):
-            yield Input(placeholder="File or folder to import", id="import-path", compact=True)
-            yield Button("Import", id="import-run", variant="primary", compact=True)
-        yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="import-progress")
-        yield Static(id="import-report", classes="report")
-
-        yield Static(Text("Export", style="bold"), classes="heading")
-        with Horizontal(classes="field"):
-            yield Select[str](
-                [(Text("JSON (re-importable)"), "json"), (Text("Markdown folder"), "markdown")],
-                id="export-format",
-                value="json",
-                allow_blank=False,
-                compact=True,
-            )
-            yield Checkbox("All profiles", id="export-all", compact=True)
-        with Horizontal(classes="field"):
-            yield Input(export_default("json"), id="export-out", compact=True)
-            yield Button("Export", id="export-run", variant="primary", compact=True)
-        yield Static(id="export-report", classes="report")
-
-        yield Static(Text("Backup", style="bold"), classes="heading")
-        with Horizontal(classes="field"):
-            yield Input(placeholder="empty: <data home>/backups/coach-DATE.db", id="backup-out", compact=True)
-            yield Button("Back up", id="backup-run", variant="primary", compact=True)
-        yield Static(id="backup-report", classes="report")
-
-        yield Static(Text("Restore", style="bold"), classes="heading")
-        yield Label(
-            Text(
-                "A restore fills an empty data home (a new one, before any profile) and never merges. "
-                "For a home that holds records: quit, point COACH_HOME at a new folder, restore there.",
-                style="dim",
-            ),
-            classes="report restore",
-        )
-        with Horizontal(classes="field"):
-            yield Input(placeholder="A backup written by coach backup", id="restore-path", compact=True)
-            yield Button("Restore", id="restore-run", variant="warning", compact=True)
-        yield Static(id="restore-report", classes="report")
-        yield Static(classes="pane-status")
+            with Horizontal(classes="field"):
+                yield Label("Restore from", classes="field-label")
+                yield Input(placeholder="A backup written by coach backup", id="restore-path", compact=True)
+                yield Button("Restore", id="restore-run", variant="warning", compact=True)
+            yield Static(id="restore-report", classes="report")
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
+        for report in self.query(".report"):
+            report.display = False
 
-    def busy(self, button: str, on: bool) -> None:
-        self.query_one(f"#{button}", Button).disabled = on
+    def say(self, where: str, text: Text) -> Static:
+        """Show progress, a refusal or a result under its section, and scroll it into view."""
+        report = self.query_one(f"#{where}", Static)
+        shown = text.copy()
+        shown.rstrip()  # the reports end each line with a newline
+        report.update(shown)
+        report.display = True
+        report.call_after_refresh(report.scroll_visible, animate=False)
+        return report
 
-    def say(self, where: str, text: Text) -> None:
-        self.query_one(f"#{where}", Static).update(text)
+    def refuse(self, where: str, message: str) -> None:
+        self.say(where, Text(message, style="red"))
+
+    def done(self, where: str, button: str, text: Text, failed: bool = False) -> None:
+        """A result under its section, scrolled into view; its first line pops up too."""
+        self.busy(button, False)
+        self.finished(self.say(where, text), text.plain.split("\n")[0], failed)
 
     def failed(self, where: str, button: str, exc: Exception) -> None:
         """A failure is shown under its section; every field keeps what was typed."""
-        self.busy(button, False)
         self.query_one("#import-progress").display = False
-        self.say(where, Text(problem(exc), style="red"))
+        self.done(where, button, Text(problem(exc), style="red"), failed=True)
 
     # --- import ----------------------------------------------------------------------------------------
     @on(Input.Submitted, "#import-path")
@@ -159,10 +184,10 @@ class DataPane(SettingsPane):
     def start_import(self) -> None:
         raw = self.query_one("#import-path", Input).value.strip()
         if not raw:
-            self.say("import-report", Text("Type the path of the file or folder to import.", style="red"))
+            self.refuse("import-report", "Type the path of the file or folder to import.")
             return
         fmt = str(self.query_one("#import-format", Select).value)
-        dry = self.query_one("#import-dry", Checkbox).value
+        dry = self.query_one("#import-dry", Toggle).value
         self.busy("import-run", True)
         self.say("import-report", Text(f"Reading {raw}…", style="dim"))
         self.run_import(fmt, Path(raw).expanduser(), dry)
@@ -217,12 +242,11 @@ class DataPane(SettingsPane):
     def imported(self, report: ImportReport | CoachImportReport, trouble: str = "") -> None:
         from coach.transfer.entries import ImportReport
 
-        self.busy("import-run", False)
         self.query_one("#import-progress").display = False
         text = journal_report(report) if isinstance(report, ImportReport) else coach_report(report)
         if trouble:
             text.append(trouble + "\n", style="yellow")
-        self.say("import-report", text)
+        self.done("import-report", "import-run", text)
         if not report.dry_run:
             self.coach_app.refresh_home()
 
@@ -238,11 +262,11 @@ class DataPane(SettingsPane):
     def start_export(self) -> None:
         raw = self.query_one("#export-out", Input).value.strip()
         if not raw:
-            self.say("export-report", Text("Type where to write the export.", style="red"))
+            self.refuse("export-report", "Type where to write the export.")
             return
         fmt = str(self.query_one("#export-format", Select).value)
         self.busy("export-run", True)
-        self.run_export(fmt, Path(raw).expanduser(), self.query_one("#export-all", Checkbox).value)
+        self.run_export(fmt, Path(raw).expanduser(), self.query_one("#export-all", Toggle).value)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def run_export(self, fmt: str, out: Path, all_profiles: bool) -> None:
@@ -280,8 +304,7 @@ class DataPane(SettingsPane):
         self.app.call_from_thread(self.exported, text)
 
     def exported(self, text: Text) -> None:
-        self.busy("export-run", False)
-        self.say("export-report", text)
+        self.done("export-report", "export-run", text)
 
     # --- backup ----------------------------------------------------------------------------------------
     @on(Input.Submitted, "#backup-out")
@@ -305,8 +328,7 @@ class DataPane(SettingsPane):
         self.app.call_from_thread(self.backed_up, Text(line, style="green"))
 
     def backed_up(self, text: Text) -> None:
-        self.busy("backup-run", False)
-        self.say("backup-report", text)
+        self.done("backup-report", "backup-run", text)
 
     # --- restore ---------------------------------------------------------------------------------------
     @on(Input.Submitted, "#restore-path")
@@ -314,7 +336,7 @@ class DataPane(SettingsPane):
     def start_restore(self) -> None:
         raw = self.query_one("#restore-path", Input).value.strip()
         if not raw:
-            self.say("restore-report", Text("Type the path of a backup file.", style="red"))
+            self.refuse("restore-report", "Type the path of a backup file.")
             return
         self.busy("restore-run", True)
         self.say("restore-report", Text("Restoring…", style="dim"))
@@ -338,6 +360,5 @@ class DataPane(SettingsPane):
         self.app.call_from_thread(self.restored, Text(line, style="green"))
 
     def restored(self, text: Text) -> None:
-        self.busy("restore-run", False)
-        self.say("restore-report", text)
+        self.done("restore-report", "restore-run", text)
         self.coach_app.refresh_home()

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.widget import Widget
 from textual.widgets import (
     Button,
+    Checkbox,
     Footer,
     Header,
     Input,
     Label,
     Select,
     Static,
-    Switch,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from coach import config
@@ -32,6 +36,54 @@ if TYPE_CHECKING:
 
 PROVIDERS = ("none", "llamacpp", "ollama", "openai")
 TEXT_FIELDS = {"llm_model": "Model", "llm_base_url": "Base URL", "llm_timeout": "Timeout (s)"}
+LOCAL_WORDS = ("off: a remote server may be used", "on: only a model on this machine")
+
+
+class SettingsTab(NamedTuple):
+    key: str
+    pane: str
+    title: str  # the tab's label, after its key
+    short: str  # the footer's word for it
+    first: str  # the field a tab key focuses
+
+
+TABS = (
+    SettingsTab("1", "tab-profile", "Profile", "Profile", "profile-select"),
+    SettingsTab("2", "tab-llm", "Language model", "Model", "llm_provider"),
+    SettingsTab("3", "tab-data", "Data", "Data", "import-format"),
+)
+
+
+def tab_bindings() -> list[BindingType]:
+    """A digit per tab. A text field types digits, so there Esc first leaves the field, as on the home screen.
+
+    Alt+digit is no way out of a field: Textual reads ESC+digit as what macOS's Option+digit types ("™")."""
+    return [
+        Binding(t.key, f"show_tab('{t.pane}')", t.short, id=f"settings.{t.pane}", tooltip=f"Show {t.title}")
+        for t in TABS
+    ]
+
+
+class Toggle(Checkbox):
+    """A checkbox that says its state in words and leaves its box empty when off: not colour alone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle")]
+
+    def __init__(
+        self, label: str = "", value: bool = False, *, words: tuple[str, str] = ("off", "on"), id: str
+    ) -> None:
+        self.caption, self.words = label, words
+        super().__init__(self.wording(value), value, id=id, compact=True)
+        self.BUTTON_INNER = "X" if value else " "
+
+    def wording(self, value: bool) -> str:
+        word = self.words[value]
+        return f"{self.caption}: {word}" if self.caption else word
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        self.label = self.wording(self.value)
+        super().watch_value()
 
 
 def problem(exc: Exception) -> str:
@@ -52,7 +104,18 @@ def source_line(row: dict[str, Any]) -> Text:
 
 
 class SettingsPane(VerticalScroll):
-    """Base of the tabs: typed access to the app, and a status line for errors."""
+    """Base of the tabs: typed access to the app, and results sent up to the screen's status line."""
+
+    class Said(Message):
+        """A saved setting or a refusal, for the status line above the footer."""
+
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.handed: dict[str, Widget | None] = {}  # a busy button: who was handed its focus
 
     @property
     def coach_app(self) -> CoachApp:
@@ -62,7 +125,24 @@ class SettingsPane(VerticalScroll):
         return self.app
 
     def status(self, message: str, style: str = "red") -> None:
-        self.query_one(".pane-status", Static).update(Text(message, style=style))
+        """Say it on the status line, which stays in view whichever field has the focus (red: refused)."""
+        self.post_message(self.Said(Text(message, style=style)))
+
+    def busy(self, button: str, on: bool) -> None:
+        """Disable a button while its work runs; if it had the focus, it has it back when the work is done."""
+        widget = self.query_one(f"#{button}", Button)
+        had_focus = widget.has_focus
+        widget.disabled = on  # Textual hands the focus of a disabled button to the widget before it
+        if on and had_focus:
+            self.handed[button] = self.screen.focused
+        elif not on and (given := self.handed.pop(button, None)) is not None and given.has_focus:
+            widget.focus(scroll_visible=False)  # unless the person has moved on since
+
+    def finished(self, shown: Widget, line: str, failed: bool = False) -> None:
+        """Work that ran a while is done: scroll its result into view, and pop up its first line."""
+        shown.call_after_refresh(shown.scroll_visible, animate=False)
+        severity: SeverityLevel = "error" if failed else "information"
+        self.notify(line, title="Settings", severity=severity, markup=False)
 
 
 class ProfilePane(SettingsPane):
@@ -70,10 +150,13 @@ class ProfilePane(SettingsPane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="profile-active")
-        yield Label("Switch to")
-        yield Select[str]([], id="profile-select", allow_blank=True, prompt="No profile yet", compact=True)
-        yield Label("Add a profile")
         with Horizontal(classes="field"):
+            yield Label("Switch to", classes="field-label")
+            yield Select[str](
+                [], id="profile-select", allow_blank=True, prompt="No profile yet", compact=True
+            )
+        with Horizontal(classes="field"):
+            yield Label("New profile", classes="field-label")
             yield Input(placeholder="Name, then Enter", id="profile-new", compact=True)
             yield Select[str](
                 [(Text(r), r) for r in ROLES],
@@ -82,7 +165,6 @@ class ProfilePane(SettingsPane):
                 allow_blank=False,
                 compact=True,
             )
-        yield Static(classes="pane-status")
 
     def on_mount(self) -> None:
         self.show()
@@ -160,26 +242,19 @@ class LLMPane(SettingsPane):
             yield Static(id=f"src-{name}", classes="source")
         with Horizontal(classes="field"):
             yield Label("Local only", classes="field-label")
-            yield Switch(id="local_only")
-            yield Label(id="local-state")
-        yield Static(
-            Text("On: only a model on this machine is used; a remote URL is refused.", style="dim"),
-            classes="source",
-        )
+            yield Toggle(words=LOCAL_WORDS, id="local_only")
         yield Static(id="src-local_only", classes="source")
         yield Static(Text("Enter saves a field.", style="dim"))
         with Horizontal(classes="buttons"):
             yield Button("Save", id="llm-save", compact=True)
             yield Button("Test connection", id="llm-test", variant="primary", compact=True)
         yield Static(id="llm-result")
-        yield Static(classes="pane-status")
 
     def on_mount(self) -> None:
         settings = self.coach_app.coach.settings
-        with self.prevent(Select.Changed, Switch.Changed):
+        with self.prevent(Select.Changed, Checkbox.Changed):
             self.query_one("#llm_provider", Select).value = settings.llm_provider
-            self.query_one("#local_only", Switch).value = settings.local_only
-        self.query_one("#local-state", Label).update("on" if settings.local_only else "off")
+            self.query_one("#local_only", Toggle).value = settings.local_only
         for name in TEXT_FIELDS:
             value = getattr(settings, name)
             self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
@@ -223,9 +298,8 @@ class LLMPane(SettingsPane):
         if isinstance(event.value, str) and event.value != self.coach_app.coach.settings.llm_provider:
             self.save("llm_provider", event.value)
 
-    @on(Switch.Changed, "#local_only")
-    def local_only(self, event: Switch.Changed) -> None:
-        self.query_one("#local-state", Label).update("on" if event.value else "off")
+    @on(Checkbox.Changed, "#local_only")
+    def local_only(self, event: Checkbox.Changed) -> None:
         if event.value != self.coach_app.coach.settings.local_only:
             self.save("local_only", event.value)
 
@@ -243,7 +317,7 @@ class LLMPane(SettingsPane):
     def test(self) -> None:
         if not self.save_fields():
             return
-        self.query_one("#llm-test", Button).disabled = True
+        self.busy("llm-test", True)
         self.query_one("#llm-result", Static).update(Text("Testing the connection…", style="dim"))
         self.check(self.coach_app.coach.settings)
 
@@ -258,31 +332,105 @@ class LLMPane(SettingsPane):
         self.app.call_from_thread(self.result, line, ok)
 
     def result(self, line: str, ok: bool) -> None:
-        self.query_one("#llm-test", Button).disabled = False
+        self.busy("llm-test", False)
         text = Text("✓ " if ok else "✗ ", style="bold green" if ok else "bold red")
         text.append(line, style="green" if ok else "red")
-        self.query_one("#llm-result", Static).update(text)
+        shown = self.query_one("#llm-result", Static)
+        shown.update(text)
+        self.finished(shown, text.plain, failed=not ok)
 
 
 class SettingsScreen(CoachScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back")]
+    """Three tabs, a key for each, and a status line above the footer for the latest result or refusal."""
+
+    # Focus shows as a bar beside the focused field and in the accent colour on its label and section
+    # heading: a shape, not a shade, so it reads in the dark and light themes, in 16 colours and without
+    # colour. Each focusable keeps a blank bar when it has no focus, so nothing moves when focus does.
+    DEFAULT_CSS = """
+    SettingsScreen {
+        #settings-tabs { height: 1fr; }
+        #settings-tabs TabPane { padding: 0; }
+        Tabs:focus .-active { text-style: bold reverse; }
+        SettingsPane { padding: 0 1 0 0; border-left: blank; }
+        SettingsPane:focus { border-left: outer $accent; }
+        .section { height: auto; }
+        .section > .heading { text-style: bold; }
+        /* a container's own :focus-within rule is what makes Textual restyle its children on focus */
+        .section:focus-within { background-tint: $foreground 4%; }
+        .section:focus-within > .heading { color: $accent; text-style: bold underline; }
+        .field { height: 1; margin-top: 1; }
+        .section .field { margin-top: 0; }
+        .field:focus-within { background-tint: $foreground 4%; }
+        .field-label { width: 14; }
+        .field:focus-within > .field-label { color: $accent; text-style: bold; }
+        .field Input, .field Select { width: 1fr; }
+        .field Checkbox { width: auto; }
+        #data-pane .field Checkbox { width: 24; margin-left: 1; }  /* on and off take the same room */
+        .field Button { margin-left: 1; }
+        /* the classes outrank the compact widgets' own "border: none !important" */
+        Input.-textual-compact, Select, Checkbox.-textual-compact, Button.-textual-compact.-style-default {
+            border-left: blank !important;
+            &:focus { border-left: outer $accent !important; }
+        }
+        Input:focus { text-style: bold; }
+        .source { padding-left: 15; height: auto; }
+        .buttons { height: 1; margin-top: 1; }
+        .buttons Button { margin-right: 1; }
+        #llm-result, .report { height: auto; margin-top: 1; }
+        #import-progress { margin-top: 1; }
+        #settings-status { height: auto; max-height: 3; padding: 0 1; border-top: solid $primary; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "leave_field", "Leave field", id="settings.leave-field", tooltip="Leave the text field"
+        ),
+        Binding("escape", "leave", "Back", id="settings.back", tooltip="Back to the home screen"),
+        *tab_bindings(),
+    ]
 
     def compose(self) -> ComposeResult:
         from tui.data import DataPane  # it builds on SettingsPane, defined above
 
+        panes = {"tab-profile": ProfilePane, "tab-llm": LLMPane, "tab-data": DataPane}
         yield Header()
         with TabbedContent(id="settings-tabs"):
-            with TabPane("Profile", id="tab-profile"):
-                yield ProfilePane(id="profile-pane")
-            with TabPane("Language model", id="tab-llm"):
-                yield LLMPane(id="llm-pane")
-            with TabPane("Data", id="tab-data"):
-                yield DataPane(id="data-pane")
+            for tab in TABS:
+                with TabPane(f"{tab.key} {tab.title}", id=tab.pane):
+                    yield panes[tab.pane](id=tab.pane.replace("tab-", "") + "-pane")
+        yield Static(id="settings-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Settings"
         self.sub_title = str(self.coach_app.coach.store.home)
+        self.query_one("#settings-status").display = False
+
+    def typing(self) -> bool:
+        return isinstance(self.focused, Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A text field takes the digits, and Esc leaves the field; elsewhere digits switch, Esc is Back."""
+        if action == "leave_field":
+            return self.typing()
+        if action in ("leave", "show_tab"):
+            return not self.typing()
+        return True
+
+    def action_show_tab(self, pane: str) -> None:
+        self.query_one("#settings-tabs", TabbedContent).active = pane
+        first = next(t.first for t in TABS if t.pane == pane)
+        self.query_one(f"#{first}").focus()
+
+    def action_leave_field(self) -> None:
+        self.query_one(Tabs).focus()
+
+    @on(SettingsPane.Said)
+    def said(self, event: SettingsPane.Said) -> None:
+        line = self.query_one("#settings-status", Static)
+        line.update(event.text)
+        line.display = True
 
     def action_leave(self) -> None:
         self.coach_app.refresh_home()
