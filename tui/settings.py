@@ -421,10 +421,11 @@ class SettingsScreen(CoachScreen):
     def action_show_tab(self, pane: str) -> None:
         self.query_one("#settings-tabs", TabbedContent).active = pane
         first = next(t.first for t in TABS if t.pane == pane)
-        self.query_one(f"#{first}").focus()
+        # set_focus, not Widget.focus, which waits for a refresh: a key typed right after goes there
+        self.set_focus(self.query_one(f"#{first}"))
 
     def action_leave_field(self) -> None:
-        self.query_one(Tabs).focus()
+        self.set_focus(self.query_one(Tabs))  # at once, so a digit typed right after Esc is not typed
 
     @on(SettingsPane.Said)
     def said(self, event: SettingsPane.Said) -> None:
