@@ -52,7 +52,7 @@ FLOW = {
         },
         {"id": "mood", "title": "Mood", "type": "mood", "ask": "How do you feel, 1 to 5?"},
     ],
-    "summary": "# {title}\n\n{what}\n\n{obstacle}\n\n{plan}\n\n{mood}\n",
+    "summary": "# {title}\n\n{what}\n\n{obstacle}\n\n## What keeps coming back\n{threads}\n\n{plan}\n\n{mood}\n",
 }
 
 
@@ -330,3 +330,35 @@ def test_a_pattern_is_found_by_meaning_in_a_real_history(coach) -> None:  # type
     assert prompt.step == "a pattern", prompt.text
     assert [r.citation for r in prompt.recalls] == ["[session 2026-11-12]", "[session 2026-11-20]"]
     assert "12 Nov" in prompt.text and "20 Nov" in prompt.text
+
+
+def test_a_named_pattern_is_private_to_its_job_in_the_index(store: Store, profile_id: int) -> None:
+    """A pattern may quote obstacles from private stages: its section is a private field of the artefact."""
+    from coach.engine.flows import get_flow
+    from coach.retrieval import privacy
+
+    engine, prompt = Engine.start(store, get_flow("gibbs"), profile_id, today=TODAY, echoes=FakeEchoes(TWICE))
+    for _ in range(40):
+        stage = engine.stage
+        if prompt.done or stage is None:
+            break
+        if engine.awaiting == "thread":
+            prompt = engine.answer("Family weeks always land on me.")
+        elif engine.awaiting in ("confirm", "due") or stage.type in ("tags", "link"):
+            prompt = engine.decline()
+        elif stage.type == "mood":
+            prompt = engine.answer("3")
+        elif stage.type == "commitments":
+            prompt = engine.answer("Plan the week on Sunday by Friday")
+        elif stage.id == "analysis" and engine.awaiting == "main":
+            prompt = engine.answer("My son was off school with flu.")
+        else:
+            prompt = engine.answer(
+                "Some words about it that are long enough to pass every check there is here."
+            )
+    assert prompt.artefact is not None
+    parts = privacy.split_artefact(prompt.artefact.markdown, [get_flow("gibbs")])
+    assert parts is not None
+    public, private = parts
+    assert "the kids were ill all week" in private and "Family weeks always land on me." in private
+    assert "the kids were ill" not in public and "Family weeks" not in public

@@ -48,6 +48,7 @@ def test_every_bundled_flow_loads_and_uses_known_checks() -> None:
                 "question_bank": "",
                 "follow_through": "",
                 "spoken": "",
+                "threads": "",
                 "measure": "",
                 "meeting_date": "",
             }

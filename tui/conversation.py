@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,6 +26,18 @@ from tui.widgets import Bubble, Composer, StageBar
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
+
+
+SIDE_MIN = 72
+"""The narrowest screen that still shows the side panel of tips and recalls."""
+
+
+def plain_markdown(text: str) -> str:
+    """A note's Markdown read as plain text for the side panel: no #, ** or backticks around the words."""
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return re.sub(r"`([^`]*)`", r"\1", text)
 
 
 class ConversationScreen(CoachScreen):
@@ -207,13 +220,13 @@ class ConversationScreen(CoachScreen):
         text = Text()
         if prompt.tip:
             text.append("Tip\n", style="bold")
-            text.append(prompt.tip.text + "\n")
+            text.append(plain_markdown(prompt.tip.text) + "\n")
             text.append(prompt.tip.citation + "\n\n", style="dim")
         if prompt.recalls:
             heading = "Keeps coming back" if prompt.step == "a pattern" else "From your history"
             text.append(heading + "\n", style="bold")
             for recall in prompt.recalls:
-                text.append(recall.text + "\n")
+                text.append(plain_markdown(recall.text) + "\n")
                 text.append(recall.citation + "\n\n", style="dim")
         if not text.plain and self.side_text is not None:
             text = self.side_text.copy()  # a step with no tip of its own keeps the last one in view
@@ -271,6 +284,10 @@ class ConversationScreen(CoachScreen):
     def action_skip(self) -> None:
         if self.engine and not self.busy:
             self._show(self.engine.skip())
+
+    def on_resize(self) -> None:
+        """Below SIDE_MIN columns the side panel gives its room to the conversation."""
+        self.query_one("#side").display = self.size.width >= SIDE_MIN
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -113,7 +113,8 @@ class HomeScreen(CoachScreen):
         who = Text()
         who.append(summary.name, style="bold")
         who.append(f" ({summary.role})   ")
-        who.append(f"reflection streak: {summary.streak_days} day(s)   ")
+        days = summary.streak_days
+        who.append(f"reflection streak: {days} {'day' if days == 1 else 'days'}   ")
         if summary.next_meeting:
             group, day = summary.next_meeting
             who.append(f"next meeting: {group}, {show_date(day, weekday=True)}")

@@ -36,19 +36,39 @@ class Composer(TextArea):
 class StageBar(Static):
     """G ─ R ─ O ─ W with the current stage highlighted and finished ones ticked."""
 
+    stages: list[StageInfo] = []  # noqa: RUF012 - replaced, never mutated
+    step = ""
+
     def show(self, stages: list[StageInfo], step: str = "") -> None:
+        self.stages, self.step = stages, step
+        self.update(self._bar(self.size.width or 80))
+
+    def on_resize(self) -> None:
+        if self.stages:
+            self.update(self._bar(self.size.width))
+
+    def _bar(self, width: int) -> Text:
+        """The stages by title when they fit the width; else by label, the current one still by title."""
+        for words in ("all", "current", "none"):
+            text = self._line(words)
+            if text.cell_len <= width or words == "none":
+                return text
+        return text  # pragma: no cover - the loop always returns
+
+    def _line(self, words: str) -> Text:
         text = Text()
-        for i, stage in enumerate(stages):
+        for i, stage in enumerate(self.stages):
             if i:
                 text.append(" ─ ", style="dim")
             style = {"current": "bold reverse", "done": "green", "skipped": "dim strike", "todo": "dim"}[
                 stage.state
             ]
             mark = "✓ " if stage.state == "done" else ""
-            text.append(f" {mark}{stage.label} ", style=style)
-            if stage.state == "current" and step:  # the move within the stage: a follow-up, a pattern...
-                text.append(f" · {step}", style="italic")
-        self.update(text)
+            titled = words == "all" or (words == "current" and stage.state == "current")
+            text.append(f" {mark}{stage.title if titled else stage.label} ", style=style)
+            if stage.state == "current" and self.step:  # the move within the stage: a pattern...
+                text.append(f" · {self.step}", style="italic")
+        return text
 
 
 class Bubble(Static):

@@ -86,6 +86,8 @@ def _fields(engine: Engine) -> _Fields:
         ]
     )
     fields["follow_through"] = _follow_through(engine)
+    # patterns the coach named, with what the person made of them
+    fields["threads"] = "\n\n".join(_thread(t) for t in engine.threads) if engine.threads else _EMPTY
     results = [r for stage_results in engine.checks.values() for r in stage_results]
     fields["checks"] = _bullets(
         [f"✓ {r.label}" if r.ok else f"⚠ {r.label}: {r.message}. Try: {r.suggestion}" for r in results]
@@ -172,8 +174,6 @@ def finish(engine: Engine) -> Artefact:
     store, flow, pid, sid = engine.store, engine.flow, engine.profile_id, engine.session_id
     fields = _fields(engine)
     markdown = flow.summary.format_map(fields).strip() + "\n"
-    if engine.threads:  # patterns the coach named, with what the person made of them
-        markdown += "\n## What keeps coming back\n\n" + "\n\n".join(_thread(t) for t in engine.threads) + "\n"
     if engine.kept:  # written under the safety gate outside a text stage: theirs, kept word for word
         kept = "\n\n".join(f"**{title}:** {text}" for title, text in engine.kept)
         markdown += f"\n## Also in your words\n\n{kept}\n"

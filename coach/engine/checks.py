@@ -272,7 +272,7 @@ def several_goals(text: str, _: int) -> Finding:
 def no_if_then(text: str, _: int) -> Finding:
     if re.search(r"\b(if|when(ever)?)\b.+\b(then|i will|i'll)\b", text, re.I | re.S):
         return None
-    return "the plan is not an if-then plan", "'If <obstacle>, then I will <action>.'"
+    return "the plan is not an if-then plan", "If (the obstacle shows up), then I will (one action)."
 
 
 def _labels(text: str) -> list[str]:

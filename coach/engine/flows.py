@@ -17,7 +17,10 @@ from coach.safe_load import LoadError, load_yaml
 Job = Literal["goal", "reflection", "meeting-prep", "mentor-feedback"]
 
 # Fields every template may use, computed from the conversation rather than typed by the person.
-GLOBAL_FIELDS = {"title", "date", "checks", "question_bank", "spoken", "follow_through"}
+GLOBAL_FIELDS = {"title", "date", "checks", "question_bank", "spoken", "follow_through", "threads"}
+# Computed fields that may quote private text (a pattern cites earlier obstacles, some from private stages):
+# never on the card, and private to the job in the index.
+PRIVATE_FIELDS = {"threads"}
 # Fields a stage of some types fills instead of its own id (the commitments confirmed, with dates).
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {name: kind.fields for name, kind in KINDS.items() if kind.fields}
 # Derived from a private stage but safe to share: the statuses alone, never what got in the way.
@@ -156,6 +159,9 @@ class Flow(BaseModel):
         if missing:
             raise ValueError(f"summary leaves out the answer field(s) {missing}")
         private = {name for s in self.stages if s.private for name in (s.id, *TYPE_FIELDS.get(s.type, ()))}
+        private |= PRIVATE_FIELDS
+        if any(s.patterns for s in self.stages) and "threads" not in placeholders(self.summary):
+            raise ValueError("a flow that names patterns shows them: put {threads} in the summary")
         leaked = sorted(placeholders(self.card or "") & (private - SHARE_SAFE))
         if leaked:
             raise ValueError(f"card shows private field(s) {leaked}")

@@ -101,7 +101,7 @@ def clause(text: str, max_chars: int | None = None) -> str:
 def condition(text: str) -> str:
     """A clause made into the start of an if-then plan: "I scroll at night" stays; "fear of looking stupid"
     becomes "fear of looking stupid shows up". "When I'm tired" loses its "when"."""
-    part = clause(text)
+    part = clause(text, words().max_chars * 3 // 2)  # a plan reads best with the whole obstacle in it
     if not part:
         return ""
     low = part.lower()

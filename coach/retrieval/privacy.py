@@ -8,7 +8,15 @@ import string
 import threading
 from typing import Any
 
-from coach.engine.flows import SHARE_SAFE, TYPE_FIELDS, Flow, FlowError, flows_dir, load_flows
+from coach.engine.flows import (
+    PRIVATE_FIELDS,
+    SHARE_SAFE,
+    TYPE_FIELDS,
+    Flow,
+    FlowError,
+    flows_dir,
+    load_flows,
+)
 
 Visibility = bool | str
 """The private chunks a search may return: True all of them (the person searching their own history),
@@ -62,9 +70,8 @@ def private_stages(flow: Flow) -> set[str]:
 
 def private_fields(flow: Flow) -> set[str]:
     """Template fields that show a private stage's answer (its id, or what its type fills)."""
-    return {name for s in flow.stages if s.private for name in (s.id, *TYPE_FIELDS.get(s.type, ()))} - (
-        SHARE_SAFE
-    )
+    stages = {name for s in flow.stages if s.private for name in (s.id, *TYPE_FIELDS.get(s.type, ()))}
+    return (stages | PRIVATE_FIELDS) - SHARE_SAFE
 
 
 def candidates(framework: str | None, job: str) -> list[Flow] | None:
