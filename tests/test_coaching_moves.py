@@ -52,7 +52,7 @@ FLOW = {
         },
         {"id": "mood", "title": "Mood", "type": "mood", "ask": "How do you feel, 1 to 5?"},
     ],
-    "summary": "# {title}\n\n{what}\n\n{obstacle}\n\n## What keeps coming back\n{threads}\n\n{plan}\n\n{mood}\n",
+    "summary": "# {title}\n\n{what}\n\n{obstacle}\n\n## Again\n{threads}\n\n{plan}\n\n{mood}\n",
 }
 
 
