@@ -156,13 +156,13 @@ def test_a_pattern_is_named_with_dates_and_one_question(store: Store, profile_id
     assert [r.citation for r in prompt.recalls] == ["[session 2026-11-12]", "[session 2026-11-20]"]
     assert prompt.recalls[0].text == "On 12 Nov you wrote: “the kids were ill all week”"
     engine.answer("Family things land on me and I never plan for them.")
-    engine.answer("/pass")  # no deeper question this time
-    engine.decline()
+    engine.decline()  # no answer to the deeper question this time
     for text in ("If the kids are ill, then I will move the work to the evening.", "4"):
         prompt = engine.answer(text)
     assert prompt.done and prompt.artefact is not None
     md = prompt.artefact.markdown
-    assert "## What keeps coming back" in md
+    assert "## Again\n**Obstacle:** " + TWICE.question in md
+    assert "/pass" not in md
     assert "Family things land on me and I never plan for them." in md
     assert "“school runs swallowed my mornings” [session 2026-11-20]" in md
     assert prompt.artefact.threads[0].answer == "Family things land on me and I never plan for them."
