@@ -79,7 +79,9 @@ def test_search_through_a_chroma_server(chroma_server: str, tmp_path: Path, embe
                 profile_id=pid,
                 kind="reflection",
                 started_at=day,
-                turns=[Turn(role="user", text="Promised the Heron report to Dagny by Friday.")],
+                ended_at=day,
+                framework="free",
+                turns=[Turn(role="user", stage="entry", text="Promised the Heron report to Dagny by Friday.")],
             )
         ).id
         ben.store.sessions.start(
@@ -87,7 +89,9 @@ def test_search_through_a_chroma_server(chroma_server: str, tmp_path: Path, embe
                 profile_id=ben_pid,
                 kind="reflection",
                 started_at=day,
-                turns=[Turn(role="user", text="Secret Heron plans for Dagny's surprise party.")],
+                ended_at=day,
+                framework="free",
+                turns=[Turn(role="user", stage="entry", text="Secret Heron plans for Dagny's surprise party.")],
             )
         )
         hits = ana.search("Heron report for Dagny", kind="history", k=5)
