@@ -160,9 +160,15 @@ class Session(Record):
         if self.ended_at is None:
             return {}
         out: dict[str, str] = {}
+        loose = []  # an imported entry: its text, under no stage
         for turn in self.turns:
-            if turn.role == "user" and turn.stage and turn.text.strip():
-                out[turn.stage] = turn.text
+            if turn.role == "user" and turn.text.strip():
+                if turn.stage:
+                    out[turn.stage] = turn.text
+                else:
+                    loose.append(turn.text)
+        if loose:
+            out.setdefault("entry", "\n\n".join(loose))
         return out
 
     @field_validator("tags")

@@ -81,7 +81,9 @@ def test_search_through_a_chroma_server(chroma_server: str, tmp_path: Path, embe
                 started_at=day,
                 ended_at=day,
                 framework="free",
-                turns=[Turn(role="user", stage="entry", text="Promised the Heron report to Dagny by Friday.")],
+                turns=[
+                    Turn(role="user", stage="entry", text="Promised the Heron report to Dagny by Friday.")
+                ],
             )
         ).id
         ben.store.sessions.start(
@@ -91,7 +93,9 @@ def test_search_through_a_chroma_server(chroma_server: str, tmp_path: Path, embe
                 started_at=day,
                 ended_at=day,
                 framework="free",
-                turns=[Turn(role="user", stage="entry", text="Secret Heron plans for Dagny's surprise party.")],
+                turns=[
+                    Turn(role="user", stage="entry", text="Secret Heron plans for Dagny's surprise party.")
+                ],
             )
         )
         hits = ana.search("Heron report for Dagny", kind="history", k=5)

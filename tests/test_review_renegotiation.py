@@ -162,3 +162,12 @@ def test_what_got_in_the_way_is_compared_with_earlier_obstacles(store: Store, pr
     assert "**Commitment review:** " + TWICE.question in artefact.markdown
     assert "Family weeks always land on me." in artefact.markdown
     assert artefact.card is not None and "Family weeks" not in artefact.card
+
+
+def test_the_next_items_status_passes_over_the_choice(store: Store, profile_id: int) -> None:
+    """A script (or a hurried person) answers the next item instead: the choice is passed, nothing lost."""
+    _seed(store, profile_id)
+    engine, prompt = _prep(store, profile_id, ["missed, travel", "done", "partial, half of it"])
+    assert prompt.step == "keep, shrink or drop" and "[2/3]" not in prompt.text
+    assert [i.status for i in engine.review] == ["missed", "done", "partial"]
+    assert engine.review[0].choice is None

@@ -429,6 +429,21 @@ class Engine(SafetyGate, Prompting, Moves):
             )
             self.notice = f"{said[:1].upper()}{said[1:]} {self.notice}".strip()
 
+    def _next_item_said(self, item: ReviewItem, text: str) -> bool:
+        """No choice, but the next item's status ("done", as a script or a hurried person says it): the
+        choice is passed over and the answer taken for the next item."""
+        stage = self.stage
+        if stage is None or self.review_pos + 1 >= len(self.review):
+            return False
+        try:
+            parse.review_status(parse.off_card(text)[0])
+        except InputError:
+            return False
+        self.awaiting = "main"
+        self._reviewed(stage, item)
+        kind_of(stage.type).consume(self, stage, text)
+        return True
+
     def _after_thread(self, stage: Stage) -> None:
         """The pattern's question answered (or passed): the review goes on with its item, a text stage
         with its deeper question or the next stage."""
@@ -442,7 +457,12 @@ class Engine(SafetyGate, Prompting, Moves):
         """Keep, shrink or drop for an item that slipped; a missing date or smaller version is asked for."""
         choice = item.choice
         if choice is None:
-            item.choice = read_choice(text, self.today)
+            try:
+                item.choice = read_choice(text, self.today)
+            except InputError:
+                if self._next_item_said(item, text):
+                    return
+                raise
         elif choice.kind == "shrink" and choice.text is None:
             said = text.strip()
             item.choice = choice.model_copy(update={"text": said, "due": read_due(said, today=self.today)})
