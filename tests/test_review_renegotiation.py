@@ -73,7 +73,7 @@ def test_each_choice_reaches_the_brief_and_the_store(store: Store, profile_id: i
             "drop it, Priya moved on",
         ],
     )
-    assert prompt.notice.startswith("Three of the three slipped this time.")
+    assert prompt.notice.startswith("None of the three got done this time.")
     artefact = _finish(engine)
     md = artefact.markdown
     assert (

@@ -37,7 +37,8 @@ def plain_markdown(text: str) -> str:
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    return re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    return re.sub(r"\*\*|__", "", text)  # a pair cut in two by a snippet's end
 
 
 class ConversationScreen(CoachScreen):
@@ -220,7 +221,10 @@ class ConversationScreen(CoachScreen):
         text = Text()
         if prompt.tip:
             text.append("Tip\n", style="bold")
-            text.append(plain_markdown(prompt.tip.text) + "\n")
+            body = plain_markdown(prompt.tip.text)
+            if body.startswith(prompt.tip.title):  # the note's title is already its citation
+                body = body[len(prompt.tip.title) :].lstrip(" \n.:-")
+            text.append(body + "\n")
             text.append(prompt.tip.citation + "\n\n", style="dim")
         if prompt.recalls:
             heading = "Keeps coming back" if prompt.step == "a pattern" else "From your history"
@@ -230,7 +234,7 @@ class ConversationScreen(CoachScreen):
                 text.append(recall.citation + "\n\n", style="dim")
         if not text.plain and self.side_text is not None:
             text = self.side_text.copy()  # a step with no tip of its own keeps the last one in view
-        if text.plain:
+        if text.plain and prompt.step != "a pattern":  # a pattern belongs to its own step
             self.side_text = text.copy()  # kept without this step's checks, which belong to this step only
         failed = [c for c in prompt.checks if not c.ok]
         if failed:

@@ -41,11 +41,15 @@ class StageBar(Static):
 
     def show(self, stages: list[StageInfo], step: str = "") -> None:
         self.stages, self.step = stages, step
-        self.update(self._bar(self.size.width or 80))
+        self.update(self._bar(self._room()))
+
+    def _room(self) -> int:
+        """The columns the bar may take: the screen's (the widget itself is only as wide as its text)."""
+        return (self.screen.size.width if self.is_attached else 0) or 80
 
     def on_resize(self) -> None:
         if self.stages:
-            self.update(self._bar(self.size.width))
+            self.update(self._bar(self._room()))
 
     def _bar(self, width: int) -> Text:
         """The stages by title when they fit the width; else by label, the current one still by title."""

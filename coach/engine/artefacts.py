@@ -9,7 +9,7 @@ from coach.dates import show_date
 from coach.engine.checks import CheckResult
 from coach.engine.kinds import kind_of
 from coach.engine.listening import to_mentee
-from coach.engine.results import Artefact, Thread
+from coach.engine.results import Artefact, Recall, Thread
 from coach.models import Commitment, Goal
 
 if TYPE_CHECKING:
@@ -131,8 +131,17 @@ def _follow_through(engine: Engine) -> str:
     return f"Follow-through: {done} of {counted} done ({round(100 * done / counted)}%)."
 
 
+def _source(recall: Recall, question: str) -> str:
+    """A citation, with the quote too unless the question already holds it."""
+    quote = re.search(r"“(.*)”", recall.text)
+    said = quote.group(1) if quote else ""
+    if said and said.casefold() not in question.casefold():
+        return f"“{said}” {recall.citation}"
+    return recall.citation
+
+
 def _thread(thread: Thread) -> str:
-    cited = "; ".join(f"{r.text} {r.citation}" for r in thread.items)
+    cited = "Sources: " + ", ".join(_source(r, thread.question) for r in thread.items)
     said = _as_markdown(thread.answer, False) if thread.answer.strip() else "_(not answered)_"
     return f"**{thread.title}:** {thread.question}  \n{cited}\n\n{said}"
 

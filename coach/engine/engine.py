@@ -423,10 +423,11 @@ class Engine(SafetyGate, Prompting, Moves):
             return
         slipped = [i for i in self.review if i.slipped]
         self._advance()
-        if len(slipped) >= 2 and stage.renegotiate is not None and stage.renegotiate.slipped:
-            said = stage.renegotiate.slipped.format(
-                slipped=_in_words(len(slipped)), reviewed=_in_words(len([i for i in self.review if i.status]))
-            )
+        words = stage.renegotiate
+        if len(slipped) >= 2 and words is not None and words.slipped:
+            reviewed = len([i for i in self.review if i.status])
+            every = words.all_slipped if len(slipped) == reviewed and words.all_slipped else words.slipped
+            said = every.format(slipped=_in_words(len(slipped)), reviewed=_in_words(reviewed))
             self.notice = f"{said[:1].upper()}{said[1:]} {self.notice}".strip()
 
     def _next_item_said(self, item: ReviewItem, text: str) -> bool:

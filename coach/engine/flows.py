@@ -63,6 +63,8 @@ class Renegotiate(BaseModel):
     """Keep it (a new date), shrink it (a smaller version) or drop it?"""
     slipped: str = ""
     """Said after the review when two or more slipped: {slipped} and {reviewed} are counts in words."""
+    all_slipped: str = ""
+    """Said instead when every one reviewed slipped ({reviewed}: the count in words); unset: `slipped`."""
 
 
 class Stage(BaseModel):
