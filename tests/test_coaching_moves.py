@@ -362,3 +362,14 @@ def test_a_named_pattern_is_private_to_its_job_in_the_index(store: Store, profil
     public, private = parts
     assert "the kids were ill all week" in private and "Family weeks always land on me." in private
     assert "the kids were ill" not in public and "Family weeks" not in public
+
+
+def test_exports_leave_out_what_was_skipped() -> None:
+    from coach.engine.artefacts import tidy
+
+    stored = (
+        "# Goal: Run\n\n**Measure:** _(skipped)_\n\n**By:** Friday\n\n## Again\n_(skipped)_\n\n"
+        "## First steps\n- Email Sam [today]\n\nMood: 4/5 · Tags: _(skipped)_ · Linked to: _(skipped)_\n"
+    )
+    tidied = "# Goal: Run\n\n**By:** Friday\n\n## First steps\n- Email Sam [today]\n\nMood: 4/5\n"
+    assert tidy(stored) == tidied

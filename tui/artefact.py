@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, Static
 
+from coach.engine.artefacts import tidy
 from coach.engine.results import Artefact
 from coach.paths import write_private
 
@@ -23,9 +24,9 @@ CARD_HEADING = "Share-safe card"
 
 def full_text(artefact: Artefact) -> str:
     """The artefact as one Markdown document: the body, then the share-safe card when there is one."""
-    text = artefact.markdown.rstrip() + "\n"
+    text = tidy(artefact.markdown)
     if artefact.card:
-        text += f"\n## {CARD_HEADING}\n\n{artefact.card.rstrip()}\n"
+        text += f"\n## {CARD_HEADING}\n\n{tidy(artefact.card).rstrip()}\n"
     return text
 
 
@@ -131,7 +132,7 @@ class ArtefactView(Vertical, can_focus=True):
         return {b.key for b in self.BINDINGS if isinstance(b, Binding)}
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.artefact.markdown, classes="artefact")
+        yield Markdown(tidy(self.artefact.markdown), classes="artefact")
         if self.artefact.card:
             yield Static(Text(CARD_HEADING, style="bold"))
             yield Markdown(self.artefact.card, classes="artefact")

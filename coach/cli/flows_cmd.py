@@ -13,6 +13,7 @@ from coach.cli.common import console, emit_json, read_line, say, table
 from coach.cli.state import profile_of
 from coach.cli.voice_cmd import LlmOpt, ShowOpt, narrate, open_voice, settings_for, speak
 from coach.dates import show_date
+from coach.engine.artefacts import tidy
 from coach.engine.flows import Flow, get_flow, load_flows
 from coach.engine.kinds import kind_of
 from coach.errors import InputError
@@ -248,9 +249,9 @@ def _emit(prompt: Prompt, json_out: bool, out: Path | None, replies: list[Reply]
     artefact = prompt.artefact
     assert artefact is not None
     if out:
-        write_private(out, artefact.markdown)
+        write_private(out, tidy(artefact.markdown))
         if artefact.card:
-            write_private(_card_path(out), artefact.card)
+            write_private(_card_path(out), tidy(artefact.card))
     if json_out:
         data = artefact.model_dump(mode="json")
         if replies:
@@ -259,7 +260,7 @@ def _emit(prompt: Prompt, json_out: bool, out: Path | None, replies: list[Reply]
         return
     from rich.markdown import Markdown
 
-    console.print(Markdown(artefact.markdown))
+    console.print(Markdown(tidy(artefact.markdown)))
     if artefact.card:
         console.print("Share-safe card:", style="bold", markup=False)
         console.print(Markdown(artefact.card))

@@ -131,6 +131,23 @@ def _follow_through(engine: Engine) -> str:
     return f"Follow-through: {done} of {counted} done ({round(100 * done / counted)}%)."
 
 
+_SKIPPED_LINE = re.compile(r"^\*\*[^*\n]+:\*\* " + re.escape(_EMPTY) + r"[ \t]*$", re.M)
+_SKIPPED_PART = re.compile(r"\s*·?\s*[^·\n:]+: " + re.escape(_EMPTY))
+
+
+def tidy(markdown: str) -> str:
+    """The artefact as it is read and exported: a section, a "**Label:**" line or a "· Label:" part that
+    only says it was skipped is left out. The stored artefact keeps them (its template is its shape)."""
+    lines = []
+    for line in _SKIPPED_LINE.sub("", markdown).split("\n"):
+        if line.strip() == _EMPTY:
+            continue
+        lines.append(_SKIPPED_PART.sub("", line).lstrip(" ·") if _EMPTY in line else line)
+    blocks = re.split(r"(?m)^(?=#{2,6} )", "\n".join(lines))
+    kept = [b for b in blocks if not (b.startswith("##") and not b.partition("\n")[2].strip())]
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip() + "\n"
+
+
 def _source(recall: Recall, question: str) -> str:
     """A citation, with the quote too unless the question already holds it."""
     quote = re.search(r"“(.*)”", recall.text)
