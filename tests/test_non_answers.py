@@ -118,3 +118,13 @@ def test_answers_file_with_non_answers_stores_no_commitment(
     assert data["stored"]["commitments"] == []
     with Store.open(home) as store:
         assert store.commitments.list(store.profiles.list()[0].id or 0) == []
+
+
+@pytest.mark.parametrize("said", ["help", "Help!", "y"])
+def test_help_or_a_stray_y_is_not_stored_as_an_answer(store: Store, profile_id: int, said: str) -> None:
+    from coach.engine.flows import get_flow
+
+    engine, _ = Engine.start(store, get_flow("gibbs"), profile_id)
+    prompt = engine.answer(said)
+    assert prompt.stage == "description" and prompt.kind == "followup"
+    assert "description" not in engine.answers
