@@ -180,17 +180,32 @@ def goal_chunks(goal: Goal) -> list[Chunk]:
 
 
 def commitment_chunks(
-    item: Commitment, job: str | None = None, obstacle_job: str | None = None
+    item: Commitment,
+    job: str | None = None,
+    obstacle_job: str | None = None,
+    *,
+    replaces: str | None = None,
+    replaced_by: str | None = None,
 ) -> list[Chunk]:
-    """The commitment, and what got in the way in a chunk of its own, private to the job it was noted in.
+    """The commitment, and what got in the way (and why it was dropped) in a chunk of its own, private to
+    the job it was noted in.
 
     job: the job of the session it was made in; obstacle_job: of the one it was reviewed in (unknown, the
-    obstacle is recalled in no conversation, only found by the person's own search)."""
+    obstacle is recalled in no conversation, only found by the person's own search). replaces: the text of
+    the commitment this one is a smaller version of; replaced_by: the smaller version that took its place."""
     day = item.created_at.date() if item.created_at else None
     made = f"Commitment made {day}: {item.text}"
     parts = [made, f"Status: {item.status}"]
     if item.due:
         parts.append(f"Due: {item.due}")
+    if replaces:
+        parts.append(f"A smaller version of: {replaces}")
+    if item.status == "dropped":
+        parts.append(
+            f"Dropped for a smaller version: {replaced_by}"
+            if replaced_by
+            else "Dropped: let go on purpose, not counted as missed"
+        )
     base: dict[str, Any] = {
         "kind": "history",
         "profile_id": item.profile_id,
@@ -200,11 +215,14 @@ def commitment_chunks(
         "citation": f"[commitment {day}]",
     }
     out = [Chunk(id=f"commitment:{item.id}", text="\n".join(parts), job=job, **base)]
-    if item.obstacle:
+    private = [f"What got in the way: {item.obstacle}"] if item.obstacle else []
+    if item.drop_reason:
+        private.append(f"Why it was dropped: {item.drop_reason}")
+    if private:
         out.append(
             Chunk(
                 id=f"commitment:{item.id}:obstacle",
-                text=f"{made}\nWhat got in the way: {item.obstacle}",
+                text="\n".join([made, *private]),
                 job=obstacle_job,
                 private=True,
                 **base,

@@ -20,7 +20,14 @@ def record_chunks(store: Store, source: str) -> list[Chunk]:
         if entity == "commitment":
             item = store.commitments.get(rid)
             job = _job_of(store, item.made_in_session_id)
-            return commitment_chunks(item, job, _job_of(store, item.reviewed_in_session_id) or job)
+            after = store.commitments.replacement(rid) if item.status == "dropped" else None
+            return commitment_chunks(
+                item,
+                job,
+                _job_of(store, item.reviewed_in_session_id) or job,
+                replaces=_text_of(store, item.replaces_id),
+                replaced_by=after.text if after else None,
+            )
         if entity == "meeting":
             return meeting_chunks(store.meetings.get(rid), prep_of(store, rid))
     except NotFoundError:
@@ -40,6 +47,14 @@ def all_sources(store: Store) -> dict[str, int]:
         for row in store.db.query(f"SELECT id, profile_id FROM {table} ORDER BY id"):
             out[f"{entity}:{row[0]}"] = int(row[1])
     return out
+
+
+def _text_of(store: Store, commitment_id: int | None) -> str | None:
+    """A commitment's text, or None (looked up without raising, so one gone never loses the chunk)."""
+    if not commitment_id:
+        return None
+    row = store.db.one("SELECT text FROM commitments WHERE id = ?", (commitment_id,))
+    return str(row["text"]) if row else None
 
 
 def _job_of(store: Store, session_id: int | None) -> str | None:

@@ -12,9 +12,10 @@ from urllib.parse import urlparse
 from coach.errors import CoachError
 
 INDEX_DIR = "index"
-CHUNK_SCHEMA = 3
+CHUNK_SCHEMA = 4
 """What a collection's chunks carry; 2: the job they were written in and whether they are private to it;
-3: a session's final, accepted answers, one per stage under its title (no longer every line typed)."""
+3: a session's final, accepted answers, one per stage under its title (no longer every line typed);
+4: a commitment says what smaller version replaced it, or what it is a smaller version of."""
 
 
 class IndexUnavailable(CoachError):
