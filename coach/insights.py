@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -11,17 +10,17 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from coach.data_files import read_data
 from coach.engine.flows import Flow
 from coach.errors import CoachError
 from coach.models import Commitment, Goal, Session
 from coach.paths import bundled_dir
 from coach.patterns import EmbedderSource, Recurring, recurring_report
 from coach.retrieval import privacy
-from coach.safe_load import LoadError, load_yaml
 from coach.store import Store
 from coach.streaks import day_of, streak_counts, utc
 
@@ -389,26 +388,7 @@ def themes_path() -> Path:
 
 def read_themes_config(path: Path) -> ThemesConfig:
     """Parse and validate a themes file; any problem becomes a ThemesError naming it."""
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), source=path.name)
-    except LoadError as exc:
-        raise ThemesError(str(exc)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ThemesError(f"{path.name}: cannot read it ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ThemesError(f"{path.name}: expected a mapping of settings")
-    try:
-        return ThemesConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ThemesError(f"{path.name}: {'; '.join(_problem(e) for e in exc.errors())}") from exc
-
-
-def _problem(error: Any) -> str:
-    where = ".".join(str(p) for p in error["loc"]) or "file"
-    if error["type"] == "extra_forbidden":
-        near = difflib.get_close_matches(where, ThemesConfig.model_fields, n=1)
-        return f"{where}: unknown setting" + (f" (did you mean '{near[0]}'?)" if near else "")
-    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    return read_data(path, ThemesConfig, ThemesError)
 
 
 @cache

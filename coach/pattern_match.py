@@ -12,20 +12,19 @@ measures all of this on a labelled set of pairs and picks the threshold.
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from coach.data_files import read_data
 from coach.engine.flows import placeholders
 from coach.errors import CoachError
 from coach.paths import bundled_dir
-from coach.safe_load import LoadError, load_yaml
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,26 +105,7 @@ def config_path() -> Path:
 
 def read_config(path: Path) -> PatternsConfig:
     """Parse and validate a patterns file; any problem becomes a PatternsError naming it."""
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), source=path.name)
-    except LoadError as exc:
-        raise PatternsError(str(exc)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PatternsError(f"{path.name}: cannot read it ({exc})") from exc
-    if not isinstance(data, dict):
-        raise PatternsError(f"{path.name}: expected a mapping of settings")
-    try:
-        return PatternsConfig.model_validate(data)
-    except ValidationError as exc:
-        raise PatternsError(f"{path.name}: {'; '.join(_problem(e) for e in exc.errors())}") from exc
-
-
-def _problem(error: Any) -> str:
-    where = ".".join(str(p) for p in error["loc"]) or "file"
-    if error["type"] == "extra_forbidden":
-        near = difflib.get_close_matches(where, PatternsConfig.model_fields, n=1)
-        return f"{where}: unknown setting" + (f" (did you mean '{near[0]}'?)" if near else "")
-    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    return read_data(path, PatternsConfig, PatternsError)
 
 
 @cache

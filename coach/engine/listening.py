@@ -10,11 +10,11 @@ import string
 from collections.abc import Mapping
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from coach.data_files import read_data
 from coach.errors import CoachError
 from coach.paths import bundled_dir
-from coach.safe_load import LoadError, load_yaml
 
 # Slot names a question may use besides the ids of the flow's stages.
 SPECIAL_SLOTS = {"feeling", "goal"}
@@ -39,17 +39,7 @@ class Listening(BaseModel):
 
 @cache
 def words() -> Listening:
-    path = bundled_dir("prompts") / "coaching" / "listening.yaml"
-    try:
-        return Listening.model_validate(load_yaml(path.read_text(encoding="utf-8"), source=path.name))
-    except LoadError as exc:
-        raise ListeningError(str(exc)) from exc
-    except OSError as exc:
-        raise ListeningError(f"{path.name}: cannot read it ({exc})") from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ListeningError(f"{path.name}: {where}: {err['msg']}") from exc
+    return read_data(bundled_dir("prompts") / "coaching" / "listening.yaml", Listening, ListeningError)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")

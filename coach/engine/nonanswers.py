@@ -6,11 +6,11 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from coach.data_files import read_data
 from coach.engine.flows import FlowError
 from coach.paths import bundled_dir
-from coach.safe_load import LoadError, load_yaml
 
 if TYPE_CHECKING:
     from coach.engine.flows import Stage
@@ -26,13 +26,7 @@ class NonAnswers(BaseModel):
 
 @cache
 def load_non_answers() -> NonAnswers:
-    path = bundled_dir("prompts") / "coaching" / "non_answers.yaml"
-    try:
-        return NonAnswers.model_validate(load_yaml(path.read_text(encoding="utf-8"), source=path.name))
-    except LoadError as exc:
-        raise FlowError(str(exc)) from exc
-    except (OSError, ValidationError) as exc:
-        raise FlowError(f"{path.name}: {str(exc).splitlines()[0]}") from exc
+    return read_data(bundled_dir("prompts") / "coaching" / "non_answers.yaml", NonAnswers, FlowError)
 
 
 def _fold(text: str) -> str:

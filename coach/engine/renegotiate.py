@@ -7,15 +7,15 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from coach import validate
+from coach.data_files import read_data
 from coach.dates import PastDateError, parse_date, read_due
 from coach.engine.flows import FlowError
 from coach.engine.nonanswers import is_non_answer
 from coach.errors import InputError
 from coach.paths import bundled_dir
-from coach.safe_load import LoadError, load_yaml
 
 ChoiceKind = Literal["keep", "shrink", "drop"]
 KINDS: tuple[ChoiceKind, ...] = ("keep", "shrink", "drop")
@@ -68,13 +68,7 @@ class Choice(BaseModel):
 
 @cache
 def load_words() -> Words:
-    path = bundled_dir("prompts") / "coaching" / "renegotiate.yaml"
-    try:
-        return Words.model_validate(load_yaml(path.read_text(encoding="utf-8"), source=path.name))
-    except LoadError as exc:
-        raise FlowError(str(exc)) from exc
-    except (OSError, ValidationError) as exc:
-        raise FlowError(f"{path.name}: {str(exc).splitlines()[0]}") from exc
+    return read_data(bundled_dir("prompts") / "coaching" / "renegotiate.yaml", Words, FlowError)
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from coach.data_files import read_data
 from coach.errors import ConfigError
 from coach.paths import bundled_dir
-from coach.safe_load import LoadError, load_yaml
 
 
 class _Strict(BaseModel):
@@ -46,13 +46,4 @@ class Tuning(_Strict):
 
 @cache
 def tuning() -> Tuning:
-    path = bundled_dir("prompts") / "coaching" / "retrieval.yaml"
-    try:
-        return Tuning.model_validate(load_yaml(path.read_text(encoding="utf-8"), source=path.name))
-    except LoadError as exc:
-        raise ConfigError(str(exc)) from exc
-    except OSError as exc:
-        raise ConfigError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise ConfigError(f"{path.name}: {problems}") from exc
+    return read_data(bundled_dir("prompts") / "coaching" / "retrieval.yaml", Tuning, ConfigError)
