@@ -89,10 +89,12 @@ def test_the_summary_agrees_with_the_repositories_and_insights(store: Store) -> 
     run = summary.goals[0]
     assert (run.done, run.total) == (1 + 1, 2 + 2)  # a milestone and a commitment done, of two each
 
-    opened = store.commitments.list(pid, "open")
-    assert summary.open_count == len(opened) == OPEN_SHOWN + 3
-    assert [(c.id, c.text, c.due) for c in summary.open_commitments] == [
-        (c.id, c.text, c.due) for c in opened[:OPEN_SHOWN]
+    # open ones and those partly done (still work in hand), by due date
+    in_hand = store.commitments.list(pid, "open") + store.commitments.list(pid, "partial")
+    opened = sorted(in_hand, key=lambda c: (c.due is None, c.due or date.min, c.id or 0))
+    assert summary.open_count == len(opened) == OPEN_SHOWN + 4
+    assert [(c.id, c.text, c.due, c.partial) for c in summary.open_commitments] == [
+        (c.id, c.text, c.due, c.status == "partial") for c in opened[:OPEN_SHOWN]
     ]
     assert summary.open_commitments[-1].due is None or all(c.due for c in summary.open_commitments)
 

@@ -151,6 +151,8 @@ class HomeScreen(CoachScreen):
             overdue = c.due is not None and c.due < today
             text.append("\n● " if overdue else "\n○ ", style="red" if overdue else "")
             text.append(c.text)
+            if c.partial:
+                text.append("  partly done", style="yellow")
             if c.due:
                 text.append(
                     f"  {'overdue, ' if overdue else ''}due {show_date(c.due, today, weekday=True)}",

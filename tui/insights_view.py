@@ -98,9 +98,11 @@ def streak_chart(streaks: Streaks, days: set[date], today: date) -> Text:
     """The streak numbers, then the last four weeks as a strip: a block for each day with a reflection."""
     text = Text()
     text.append(f"{streaks.current_days}", style="bold")
-    text.append(f" day(s) running (longest {streaks.longest_days}) · ")
+    unit = "day" if streaks.current_days == 1 else "days"
+    text.append(f" {unit} running (longest {streaks.longest_days}) · ")
     text.append(f"{streaks.current_weeks}", style="bold")
-    text.append(f" week(s) running (longest {streaks.longest_weeks})\n")
+    weeks = "week" if streaks.current_weeks == 1 else "weeks"
+    text.append(f" {weeks} running (longest {streaks.longest_weeks})\n")
     start = today - timedelta(days=STRIP_DAYS - 1)
     for n in range(STRIP_DAYS):
         day = start + timedelta(days=n)

@@ -18,6 +18,7 @@ from coach.patterns import Recurring
 if TYPE_CHECKING:
     from coach.pattern_match import Embeds
 
+
 BLOCKS = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 20
 SPARK_POINTS = 30
@@ -82,8 +83,8 @@ def show(result: Insights) -> None:
         say("Mood: no moods recorded yet")
     st = result.streaks
     say(
-        f"Reflection streak: {st.current_days} day(s) now, longest {st.longest_days}; "
-        f"{st.current_weeks} week(s) now, longest {st.longest_weeks}"
+        f"Reflection streak: {_days(st.current_days)} now, longest {st.longest_days}; "
+        f"{st.current_weeks} {'week' if st.current_weeks == 1 else 'weeks'} now, longest {st.longest_weeks}"
     )
     if result.goals_at_risk:
         table(

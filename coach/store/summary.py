@@ -41,6 +41,8 @@ class CommitmentLine:
     id: int
     text: str
     due: date | None
+    partial: bool = False
+    """Reviewed as partly done: still work in hand, so still listed."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def home_summary(db: Database, profile_name: str | None, today: date) -> HomeSum
         (pid,),
     )
     open_rows = db.query(
-        "SELECT id, text, due FROM commitments WHERE profile_id = ? AND status = 'open'"
+        "SELECT id, text, due, status FROM commitments WHERE profile_id = ? AND status IN ('open', 'partial')"
         " ORDER BY due IS NULL, due, id",
         (pid,),
     )
@@ -125,6 +127,9 @@ def home_summary(db: Database, profile_name: str | None, today: date) -> HomeSum
             GoalLine(g["id"], g["title"], g["status"], _day(g["due"]), int(g["done"]), int(g["total"]))
             for g in goals
         ],
-        open_commitments=[CommitmentLine(c["id"], c["text"], _day(c["due"])) for c in open_rows[:OPEN_SHOWN]],
+        open_commitments=[
+            CommitmentLine(c["id"], c["text"], _day(c["due"]), c["status"] == "partial")
+            for c in open_rows[:OPEN_SHOWN]
+        ],
         open_count=len(open_rows),
     )
