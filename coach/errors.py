@@ -17,6 +17,10 @@ class ConfigError(CoachError):
     """The configuration could not be read or written."""
 
 
+class FlowError(CoachError):
+    """A flow file, or a coaching data file it relies on, is malformed; the message names the file."""
+
+
 class LockedError(CoachError):
     """Another process holds the data home."""
 

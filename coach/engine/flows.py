@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from coach.engine import listening
 from coach.engine.kinds import KINDS, kind_of
-from coach.errors import CoachError
+from coach.errors import FlowError
 from coach.paths import bundled_dir
 from coach.safe_load import LoadError, load_yaml
 
@@ -30,10 +30,6 @@ SHARE_SAFE = {name for kind in KINDS.values() for name in kind.shareable}
 def placeholders(template: str) -> set[str]:
     """The {names} a template uses."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-class FlowError(CoachError):
-    """A flow file is malformed; the message names the file and the problem."""
 
 
 class Check(BaseModel):

@@ -10,18 +10,12 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from coach import dates, safety
+from coach.engine import answers as parse
 from coach.errors import InputError
 
 if TYPE_CHECKING:
     from coach.engine.engine import Engine
     from coach.engine.flows import Stage
-
-
-def _parse():
-    """The answer readers, imported when first needed: they read data files that name flows."""
-    from coach.engine import answers
-
-    return answers
 
 
 class StageKind:
@@ -75,7 +69,7 @@ class MoodKind(StageKind):
     name = "mood"
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        engine.mood = _parse().mood(text)
+        engine.mood = parse.mood(text)
         engine.answers[stage.id] = str(engine.mood)
         engine._advance()
         if engine.mood == 1 and not engine._mood_checked:  # once a session, brief and kind
@@ -90,7 +84,7 @@ class TagsKind(StageKind):
     name = "tags"
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        engine.tags = _parse().tags(text)
+        engine.tags = parse.tags(text)
         engine.answers[stage.id] = ", ".join(engine.tags)
         engine._advance()
 
@@ -107,17 +101,24 @@ class DateKind(StageKind):
         engine._advance()
 
 
+def _dated_items(engine: Engine, text: str, *, moved_refused: bool) -> list[parse.Proposal]:
+    """Items one per line with the date each names; any date that cannot be used refuses them all. A date
+    moved to the likely one ("30 Nov has passed") is refused too where nothing asks the person to confirm."""
+    found, problems = parse.proposals(text, engine.today)
+    if moved_refused:
+        problems += [f"'{m.text[:60]}': {m.moved}" for m in found if m.moved and m.due]
+    if problems:
+        raise InputError("; ".join(problems))
+    return found
+
+
 class MilestonesKind(StageKind):
     name = "milestones"
     fields = ("milestones",)
     multiline = True
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        found, problems = _parse().proposals(text, engine.today)
-        problems += [f"'{m.text[:60]}': {m.moved}" for m in found if m.moved and m.due]  # no confirm step
-        if problems:
-            raise InputError("; ".join(problems))
-        engine.milestones = found
+        engine.milestones = _dated_items(engine, text, moved_refused=True)  # no confirm step to accept a move
         engine.answers[stage.id] = text
         engine._advance()
 
@@ -128,10 +129,7 @@ class CommitmentsKind(StageKind):
     multiline = True
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
-        found, problems = _parse().proposals(text, engine.today)
-        if problems:
-            raise InputError("; ".join(problems))
-        engine.proposals = found
+        engine.proposals = _dated_items(engine, text, moved_refused=False)
         engine.answers[stage.id] = text
         engine._after_proposals()
 
@@ -172,8 +170,8 @@ class ReviewKind(StageKind):
         if engine.awaiting == "renegotiate":
             engine._renegotiate(item, text)
             return
-        said, off = _parse().off_card(text)
-        item.status, item.obstacle = _parse().review_status(said)
+        said, off = parse.off_card(text)
+        item.status, item.obstacle = parse.review_status(said)
         item.on_card = not off
         engine.answers[stage.id] = "\n".join(f"{i.text}: {i.status}" for i in engine.review if i.status)
         engine._reviewed(stage, item)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from coach.data_files import read_data
-from coach.engine.flows import FlowError
+from coach.errors import FlowError
 from coach.paths import bundled_dir
 
 if TYPE_CHECKING:

@@ -12,9 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from coach import validate
 from coach.data_files import read_data
 from coach.dates import PastDateError, parse_date, read_due
-from coach.engine.flows import FlowError
 from coach.engine.nonanswers import is_non_answer
-from coach.errors import InputError
+from coach.errors import FlowError, InputError
 from coach.paths import bundled_dir
 
 ChoiceKind = Literal["keep", "shrink", "drop"]
