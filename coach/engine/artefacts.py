@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from coach.dates import show_date
 from coach.engine.checks import CheckResult
+from coach.engine.flows import SKIPPED
 from coach.engine.kinds import kind_of
 from coach.engine.listening import to_mentee
 from coach.engine.results import Artefact, Recall, Thread
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from coach.engine.engine import Engine
     from coach.store import Store
 
-_EMPTY = "_(skipped)_"
+_EMPTY = SKIPPED
 
 
 class _Fields(dict[str, str]):
@@ -148,17 +149,17 @@ def tidy(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip() + "\n"
 
 
-def _source(recall: Recall, question: str) -> str:
+def _source(recall: Recall, said: str, question: str) -> str:
     """A citation, with the quote too unless the question already holds it."""
-    quote = re.search(r"“(.*)”", recall.text)
-    said = quote.group(1) if quote else ""
     if said and said.casefold() not in question.casefold():
         return f"“{said}” {recall.citation}"
     return recall.citation
 
 
 def _thread(thread: Thread) -> str:
-    cited = "Sources: " + ", ".join(_source(r, thread.question) for r in thread.items)
+    cited = "Sources: " + ", ".join(
+        _source(r, q, thread.question) for r, q in zip(thread.items, thread.quotes, strict=True)
+    )
     said = _as_markdown(thread.answer, False) if thread.answer.strip() else "_(not answered)_"
     return f"**{thread.title}:** {thread.question}  \n{cited}\n\n{said}"
 

@@ -21,6 +21,8 @@ GLOBAL_FIELDS = {"title", "date", "checks", "question_bank", "spoken", "follow_t
 # Computed fields that may quote private text (a pattern cites earlier obstacles, some from private stages):
 # never on the card, and private to the job in the index.
 PRIVATE_FIELDS = {"threads"}
+SKIPPED = "_(skipped)_"
+"""What a template field shows when its stage was skipped (left out again when the artefact is read)."""
 # Fields a stage of some types fills instead of its own id (the commitments confirmed, with dates).
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {name: kind.fields for name, kind in KINDS.items() if kind.fields}
 # Derived from a private stage but safe to share: the statuses alone, never what got in the way.

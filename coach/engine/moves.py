@@ -83,7 +83,8 @@ class Moves:
             )
             for e in found.items
         ]
-        return Thread(stage=stage.id, title=stage.title, question=found.question, items=items)
+        quotes = [e.text for e in found.items]
+        return Thread(stage=stage.id, title=stage.title, question=found.question, items=items, quotes=quotes)
 
     # --- wording ---------------------------------------------------------------------------------
     def wording(self, stage: Stage) -> str:

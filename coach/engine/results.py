@@ -119,6 +119,8 @@ class Thread(BaseModel):
     title: str
     question: str
     items: list[Recall] = Field(default_factory=list)
+    quotes: list[str] = Field(default_factory=list)
+    """The earlier words each item quotes, in the same order."""
     answer: str = ""
 
 

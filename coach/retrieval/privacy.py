@@ -11,6 +11,7 @@ from typing import Any
 from coach.engine.flows import (
     PRIVATE_FIELDS,
     SHARE_SAFE,
+    SKIPPED,
     TYPE_FIELDS,
     Flow,
     FlowError,
@@ -22,7 +23,6 @@ Visibility = bool | str
 """The private chunks a search may return: True all of them (the person searching their own history),
 False none, or a job's name ("meeting-prep"): that job's own, for a conversation of that job."""
 PRIVATE_MARK = "_(private)_"
-SKIPPED = "_(skipped)_"
 
 _lock = threading.Lock()
 _cache: tuple[tuple[tuple[str, int, int], ...], dict[str, Flow] | None] | None = None
