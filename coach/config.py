@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ Provider = Literal["none", "llamacpp", "ollama", "openai"]
 SafetyRegion = Literal["international", "us", "uk", "ie"]
 # The bundled models, as in coach.retrieval.embeddings.KNOWN_DIMENSIONS (not imported: it loads LangChain).
 EmbeddingModel = Literal["all-MiniLM-L6-v2"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def _one_line(value: str) -> str:
@@ -49,9 +51,17 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _quiet_hours(value: str) -> str:
+    """Empty (never quiet), or HH:MM-HH:MM in local time; the span may run past midnight (22:00-08:00)."""
+    if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError("must be HH:MM-HH:MM, e.g. 22:00-08:00, or empty for never")
+    return value
+
+
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
 ModelName = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_one_line)]
 Url = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_http_url)]
+QuietHours = Annotated[str, AfterValidator(_quiet_hours)]
 
 
 class Settings(BaseSettings):
@@ -96,6 +106,15 @@ class Settings(BaseSettings):
 
     safety_region: SafetyRegion = "international"
     """Where the crisis message points for help: international (findahelpline.com), us, uk or ie."""
+
+    remind_ahead_days: int = Field(default=2, ge=0, le=60)
+    """How many days ahead coach today and coach remind look for commitments and meetings coming up."""
+
+    quiet_hours: QuietHours = "22:00-08:00"
+    """When coach remind sends no desktop notification: HH:MM-HH:MM in local time (empty: never quiet)."""
+
+    review_day: Weekday = "sunday"
+    """The day the weekly review (coach weekly) is offered on Home and in the reminders."""
 
     @classmethod
     def settings_customise_sources(

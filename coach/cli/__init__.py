@@ -21,6 +21,7 @@ from coach.cli import (
     insights_cmd,
     profile,
     search_cmd,
+    today_cmd,
     transfer_cmd,
     voice_cmd,
 )
@@ -54,6 +55,7 @@ app.command("export")(transfer_cmd.export)
 app.command("backup")(transfer_cmd.backup)
 app.command("restore")(transfer_cmd.restore)
 goal.app.command("new")(flows_cmd.goal_new)
+app.command("today")(today_cmd.today)
 
 
 def _version(value: bool) -> None:
