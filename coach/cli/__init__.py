@@ -15,6 +15,7 @@ from coach import __version__
 from coach.cli import (
     commitment,
     config_cmd,
+    crypto_cmd,
     doctor,
     flows_cmd,
     goal,
@@ -24,6 +25,7 @@ from coach.cli import (
     today_cmd,
     transfer_cmd,
     voice_cmd,
+    weekly_cmd,
 )
 from coach.cli.state import CliState
 from coach.entry import refuse_undecodable
@@ -55,7 +57,10 @@ app.command("export")(transfer_cmd.export)
 app.command("backup")(transfer_cmd.backup)
 app.command("restore")(transfer_cmd.restore)
 goal.app.command("new")(flows_cmd.goal_new)
+crypto_cmd.register(app)
 app.command("today")(today_cmd.today)
+app.command("weekly")(weekly_cmd.weekly)
+app.command("weeks")(weekly_cmd.weeks)
 
 
 def _version(value: bool) -> None:

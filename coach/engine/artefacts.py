@@ -242,6 +242,7 @@ def finish(engine: Engine) -> Artefact:
             )
             meeting_id = meeting.id
             stored["meetings"] = [meeting.id or 0]
+        if any(s.type == "review" for s in flow.stages):  # meeting prep, and the weekly review
             for item in engine.review:
                 if item.status in ("done", "partial", "missed"):
                     store.commitments.set_status(
