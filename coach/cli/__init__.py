@@ -13,6 +13,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from coach import __version__
 from coach.cli import (
+    calendar_cmd,
     commitment,
     config_cmd,
     crypto_cmd,
@@ -61,6 +62,7 @@ crypto_cmd.register(app)
 app.command("today")(today_cmd.today)
 app.command("weekly")(weekly_cmd.weekly)
 app.command("weeks")(weekly_cmd.weeks)
+app.add_typer(calendar_cmd.app, name="calendar")
 
 
 def _version(value: bool) -> None:
