@@ -18,7 +18,7 @@ from coach.services import Coach
 from tests.test_tui import plain
 from tui.app import CoachApp
 from tui.browse import BrowseScreen, Document, Form
-from tui.commands import COMMANDS
+from tui.actions import all_actions
 from tui.commitments import CommitmentsScreen
 from tui.conversation import ConversationScreen
 from tui.goals import GoalsScreen
@@ -549,7 +549,7 @@ async def test_screens_about_your_records_wait_for_a_profile(
 
 
 def test_the_palette_offers_every_flow_and_screen() -> None:
-    actions = {action for _, _, action in COMMANDS}
+    actions = {action.action for action in all_actions()}
     assert {f"flow('{flow_id}')" for flow_id in load_flows()} <= actions
     for name in ("goals", "commitments", "history", "knowledge", "insights"):
         assert f"open('{name}')" in actions

@@ -80,10 +80,16 @@ async def test_switching_and_adding_profiles(coach: Coach, home: Path) -> None:
 
         field = pane.query_one("#profile-new", Input)
         pane.query_one("#profile-role", Select).value = "mentor"
-        await submit(pilot, field, "Cleo")
-        assert app.profile_name == "Cleo" and config_file(home)["profile"] == "Cleo"
+        await submit(pilot, field, "Cleo")  # added, not switched to: the person chooses when
         assert coach.store.profiles.by_name("Cleo").role == "mentor"
-        assert field.value == ""
+        assert app.profile_name == "Ben [bold]" and config_file(home)["profile"] == "Ben [bold]"
+        assert "Added Cleo (mentor)" in status(screen) and field.value == ""
+        select = pane.query_one("#profile-select", Select)
+        # the list holds the three profiles and no blank "No profile yet" entry
+        assert [value for _, value in select._options] == ["Ana", "Ben [bold]", "Cleo"]
+        select.value = "Cleo"
+        await pilot.pause()
+        assert app.profile_name == "Cleo" and config_file(home)["profile"] == "Cleo"
 
         await submit(pilot, field, "Ana")  # a name in use is refused and stays typed
         assert "already exists" in status(screen)
@@ -93,6 +99,20 @@ async def test_switching_and_adding_profiles(coach: Coach, home: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Cleo" in plain(app.screen.query_one("#who"))
+
+
+async def test_the_first_profile_added_in_settings_is_the_active_one(coach: Coach, home: Path) -> None:
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # out of the home's name field, as its placeholder says
+        screen = await open_settings(app, pilot, "tab-profile")
+        pane = screen.query_one(ProfilePane)
+        select = pane.query_one("#profile-select", Select)
+        assert select.disabled and "No profile yet" in str(select.prompt)
+        await submit(pilot, pane.query_one("#profile-new", Input), "Dana")
+        assert app.profile_name == "Dana" and "Active profile: Dana" in plain(pane.query_one("#profile-active"))
+        assert not select.disabled and [value for _, value in select._options] == ["Dana"]
 
 
 async def test_an_environment_profile_is_named_as_the_override(

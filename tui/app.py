@@ -19,6 +19,7 @@ from coach.config_file import config_path, configured, read_config
 from coach.drafts import Draft
 from coach.errors import CoachError, LockedError
 from coach.store import Store
+from tui.actions import app_bindings, keymap_problems
 from tui.commands import CoachCommands
 
 if TYPE_CHECKING:
@@ -38,7 +39,10 @@ class CoachApp(App[int]):
 
     TITLE = "coach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, id="coach.ctrl-quit", tooltip="Leave coach"),
+        *app_bindings(),
+    ]
     COMMANDS = App.COMMANDS | {CoachCommands}
 
     def __init__(self, coach: Coach | Store, profile_name: str | None = None, *, warm: bool = True) -> None:
@@ -58,6 +62,44 @@ class CoachApp(App[int]):
         self._voice_error = ""
         self.search_ready = False
         """Model loaded and index caught up: until then conversations run without tips or recalls."""
+        self.keymap: dict[str, str] = {}
+        """config.toml's [keymap]: binding id -> key(s), for the actions in tui/actions.py."""
+        self._keymap_problems: list[str] = []
+        self._read_keymap()
+
+    def _read_keymap(self) -> None:
+        """[keymap] from config.toml, read raw (before pydantic): the keys are right from the first paint."""
+        try:
+            table = read_config(config_path()).get("keymap", {})
+        except CoachError as exc:
+            self._keymap_problems = [str(exc)]
+            return
+        if not isinstance(table, dict):
+            self._keymap_problems = ['keymap: give a table, e.g. [keymap] then "coach.goals" = "g"']
+            return
+        self._keymap_problems = keymap_problems(table)
+        bad = {p.split("'")[1] for p in self._keymap_problems if "'" in p}
+        self.keymap = {k: v for k, v in table.items() if isinstance(v, str) and v.strip() and k not in bad}
+        self.set_keymap(self.keymap)
+
+    async def action_go(self, action: str) -> None:
+        """A key from any screen: back to the home screen (a conversation keeps its place), then the action.
+
+        A dialog open on top keeps its keys: nothing happens behind it.
+        """
+        from textual.screen import ModalScreen
+
+        from tui.home import HomeScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return
+        homes = [s for s in self.screen_stack if isinstance(s, HomeScreen)]
+        if not homes:
+            return
+        while self.screen is not homes[0]:
+            await self.pop_screen()
+        self.refresh_home()  # a screen left this way may have changed something
+        await self.run_action(action, homes[0])
 
     @property
     def coach(self) -> Coach:
@@ -131,7 +173,7 @@ class CoachApp(App[int]):
             return
         from coach.config import problems
 
-        for problem in problems():  # a bad value was ignored for its default: said here, not on stderr
+        for problem in [*problems(), *self._keymap_problems]:  # ignored for its default: said here
             self.notify(problem, title="Setting ignored", severity="warning", markup=False, timeout=12)
         if not self.warm:
             return

@@ -6,34 +6,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from coach.errors import CoachError
+from tui.actions import Action, all_actions, key_shown
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
-
-# (name, help, action run on the home screen). Adding a command is one line here, plus its action on home.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("New goal (GROW)", "Set a goal with SMART and WOOP checks", "flow('grow')"),
-    ("Reflect (Gibbs)", "Reflect on an experience with Gibbs' cycle", "flow('gibbs')"),
-    (
-        "Quick reflection (What / So what / Now what)",
-        "A short reflection in three steps",
-        "flow('what-so-what')",
-    ),
-    ("Journal (free)", "Write freely, then tag it and log your mood", "flow('free')"),
-    ("Meeting prep (mastermind)", "Review commitments and prepare a hot-seat ask", "flow('mastermind')"),
-    ("Mentor feedback (SBI)", "Draft feedback: situation, behaviour, impact", "flow('sbi')"),
-    ("Goals", "Your goals, their progress and milestones", "open('goals')"),
-    ("Commitments", "Review what you said you would do", "open('commitments')"),
-    ("History", "Your past sessions, in full", "open('history')"),
-    ("Search history", "Search everything you have written", "search"),
-    ("Ask my history", "A question answered from your own entries, with sources", "ask"),
-    ("Knowledge", "The best-practice notes and your own", "open('knowledge')"),
-    ("Insights", "Follow-through, mood, streaks and themes", "open('insights')"),
-    ("Settings", "Profile, language model, local-only, import, export and backup", "settings"),
-    ("Quit", "Leave coach", "app.quit"),
-)
 
 # which screens need a profile before they mean anything
 NEEDS_PROFILE = {"goals", "commitments", "history", "insights"}
@@ -63,31 +43,49 @@ def open_screen(app: CoachApp, name: str, *, search: bool = False) -> None:
 
 
 class CoachCommands(Provider):
-    """Lists COMMANDS; choosing one goes back to home first, so screens never stack up."""
+    """Every action of the table in tui/actions.py, its key shown; found by its name or the words people use.
+
+    Choosing one goes back to home first, so screens never stack up.
+    """
 
     async def run(self, action: str) -> None:
         from tui.app import CoachApp
-        from tui.home import HomeScreen
 
-        app = self.app
-        homes = [s for s in app.screen_stack if isinstance(s, HomeScreen)]
-        if not homes:
-            return
-        while app.screen is not homes[0]:
-            await app.pop_screen()
-        if isinstance(app, CoachApp):
-            app.refresh_home()  # a screen left this way may have changed something
-        await app.run_action(action, homes[0])
+        if isinstance(self.app, CoachApp):
+            await self.app.action_go(action)
+
+    def _display(self, action: Action, name: Content) -> Content:
+        """The action's name, then its key (as the keymap sets it), so the palette teaches the keys."""
+        from tui.app import CoachApp
+
+        keymap = self.app.keymap if isinstance(self.app, CoachApp) else {}
+        key = key_shown(action.key, keymap, action.id)
+        return name.append_text(f"   {key}", "bold") if key else name
+
+    @staticmethod
+    def _word(matcher: Matcher, query: str, word: str) -> float:
+        """A word people use for an action: typed in full it ranks first, a part of it below the names."""
+        score = matcher.match(word)
+        return score if word.casefold() == query.strip().casefold() else score * 0.8
 
     async def discover(self) -> Hits:
-        for name, help_text, action in COMMANDS:
-            yield DiscoveryHit(name, partial(self.run, action), help=help_text)
+        for action in all_actions():
+            yield DiscoveryHit(
+                self._display(action, Content(action.name)),
+                partial(self.run, action.action),
+                text=action.name,
+                help=action.help,
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, action in COMMANDS:
-            score = matcher.match(name)
+        for action in all_actions():
+            score = max([matcher.match(action.name), *(self._word(matcher, query, w) for w in action.words)])
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(name), partial(self.run, action), text=name, help=help_text
+                    score,
+                    self._display(action, matcher.highlight(action.name)),
+                    partial(self.run, action.action),
+                    text=action.name,
+                    help=action.help,
                 )

@@ -14,16 +14,13 @@ from textual.widgets import Footer, Header, Input, Static
 from coach.dates import show_date
 from coach.errors import CoachError
 from coach.store.summary import HomeSummary, home_summary
+from tui.actions import hint_line, home_bindings
 from tui.base import CoachScreen
 from tui.charts import MOOD_STYLE, meter
 
 MOOD_BLOCKS = "▁▂▃▄▅▆▇█"
 TITLE_CELLS = 40
 BAR_CELLS = 16
-KEYS_HINT = (
-    "w quick reflection · j journal · 1 goals · 2 commitments · 3 history · 4 knowledge · "
-    "5 insights · s settings · ctrl+p every action · q quit"
-)
 
 
 def mood_line(moods: list[int]) -> Text:
@@ -40,21 +37,7 @@ class HomeScreen(CoachScreen):
     """A few Statics of Text (no widget per goal or per key): the home paints within a frame of Textual's."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "flow('grow')", "New goal"),
-        Binding("r", "flow('gibbs')", "Reflect"),
-        Binding("w", "flow('what-so-what')", "Quick reflection", show=False),
-        Binding("j", "flow('free')", "Journal", show=False),
-        Binding("p", "flow('mastermind')", "Meeting prep"),
-        Binding("f", "flow('sbi')", "Feedback"),
-        Binding("a", "ask", "Ask"),
-        Binding("slash", "search", "Search"),
-        Binding("1", "open('goals')", "Goals", show=False),
-        Binding("2", "open('commitments')", "Commitments", show=False),
-        Binding("3", "open('history')", "History", show=False),
-        Binding("4", "open('knowledge')", "Knowledge", show=False),
-        Binding("5", "open('insights')", "Insights", show=False),
-        Binding("s", "settings", "Settings", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
+        *home_bindings(),
         Binding("escape", "leave_field", "Leave the name field", show=False),
     ]
 
@@ -68,7 +51,7 @@ class HomeScreen(CoachScreen):
                 yield self._name_field()
             yield Static(self._goals(summary), id="goals")
             yield Static(self._commitments(summary), id="commitments")
-            yield Static(Text(KEYS_HINT, style="dim"), id="keys")
+            yield Static(Text(hint_line(self.coach_app.keymap), style="dim"), id="keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -207,7 +190,11 @@ class HomeScreen(CoachScreen):
             return
         self.app.push_screen(AskScreen())
 
-    def action_settings(self) -> None:
+    def action_settings(self, pane: str = "", field: str = "") -> None:
+        """Settings, on one tab and at one field when the palette asked for it (export, backup, …)."""
         from tui.settings import SettingsScreen
 
-        self.app.push_screen(SettingsScreen())
+        self.app.push_screen(SettingsScreen(pane, field))
+
+    def action_home(self) -> None:
+        """Home is here already."""

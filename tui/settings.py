@@ -191,6 +191,11 @@ class ProfilePane(SettingsPane):
             text.append_text(source_line(env))
         self.query_one("#profile-active", Static).update(text)
         select = self.query_one("#profile-select", Select)
+        # The list holds profiles only: its blank entry ("No profile yet", "Choose one") is there only while
+        # no profile is active. Select takes allow_blank once, at construction; this is the same switch.
+        select._allow_blank = active not in names
+        select.prompt = "Choose one" if names else "No profile yet: add one below"
+        select.disabled = not names
         with self.prevent(Select.Changed):
             select.set_options([(Text(n), n) for n in names])
             if active in names:
@@ -222,6 +227,10 @@ class ProfilePane(SettingsPane):
             self.status(problem(exc))  # the typed name stays in the field
             return
         event.input.value = ""
+        if self.active_name() != created.name:  # the first profile is active at once; others wait to be chosen
+            self.status(f"Added {created.name} ({created.role}). Switch to it above when you want it.", "green")
+            self.show()
+            return
         self.switch(created.name)
 
 
@@ -402,10 +411,22 @@ class SettingsScreen(CoachScreen):
         yield Static(id="settings-status")
         yield Footer()
 
+    def __init__(self, pane: str = "", field: str = "") -> None:
+        super().__init__()
+        self.start = (pane, field)
+        """The tab and field to open at (the palette's export, backup, …); empty: the first tab."""
+
     def on_mount(self) -> None:
         self.title = "Settings"
         self.sub_title = str(self.coach_app.coach.store.home)
         self.query_one("#settings-status").display = False
+        pane, field = self.start
+        if pane:
+            self.action_show_tab(pane)
+        if field:
+            target = self.query_one(f"#{field}")
+            self.set_focus(target)
+            target.call_after_refresh(target.scroll_visible, animate=False)
 
     def typing(self) -> bool:
         return isinstance(self.focused, Input)

@@ -106,6 +106,19 @@ class Stage(BaseModel):
         return v
 
 
+class Launch(BaseModel):
+    """How the app offers a flow: its key on the home screen, its palette entry and the words that find it."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str | None = Field(default=None, pattern=r"^[a-z0-9]$")
+    label: str = Field(min_length=1, max_length=30)
+    name: str | None = None
+    help: str = ""
+    words: list[str] = Field(default_factory=list)
+    order: int = 99
+    footer: bool = False
+
+
 class Flow(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -121,6 +134,8 @@ class Flow(BaseModel):
     """Markdown template of the share-safe card (meeting prep)."""
     questions: list[dict[str, str | list[str]]] = Field(default_factory=list)
     """Question bank (mentor feedback): each {ask, tags}; chosen by the situation's words."""
+    launch: Launch | None = None
+    """Its key, palette entry and search words in the app (tui/actions.py reads it before pydantic loads)."""
 
     @model_validator(mode="after")
     def _unique_stages(self) -> Flow:
