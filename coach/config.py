@@ -116,6 +116,9 @@ class Settings(BaseSettings):
     review_day: Weekday = "sunday"
     """The day the weekly review (coach weekly) is offered on Home and in the reminders."""
 
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Other keys for the app's actions, a [keymap] table of action id = key(s): "coach.goals" = "g"."""
+
     @classmethod
     def settings_customise_sources(
         cls,
