@@ -22,6 +22,7 @@ from coach.cli import (
     goal,
     insights_cmd,
     profile,
+    remind_cmd,
     search_cmd,
     today_cmd,
     transfer_cmd,
@@ -63,6 +64,7 @@ app.command("today")(today_cmd.today)
 app.command("weekly")(weekly_cmd.weekly)
 app.command("weeks")(weekly_cmd.weeks)
 app.add_typer(calendar_cmd.app, name="calendar")
+app.command("remind")(remind_cmd.remind_cmd)
 
 
 def _version(value: bool) -> None:

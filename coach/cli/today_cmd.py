@@ -40,8 +40,8 @@ def _item(item: DueItem, today: date) -> str:
     return f"  #{item.id} {item.text} ({late}{', partly done' if item.partial else ''})"
 
 
-def lines(t: Today) -> list[str]:
-    """Today as plain lines, the order the panel shows them in."""
+def lines(t: Today, *, looking_back: bool = True) -> list[str]:
+    """Today as plain lines, the order the panel shows them in; without "on this day" if not looking_back."""
     out: list[str] = []
     if t.overdue:
         out += [f"Overdue ({len(t.overdue)}):", *(_item(i, t.today) for i in t.overdue)]
@@ -66,7 +66,7 @@ def lines(t: Today) -> list[str]:
         out.append("Nothing due. A clear day.")
     if t.weekly_review_due:
         out.append("It is your review day: coach weekly")
-    if t.on_this_day is not None:
+    if t.on_this_day is not None and looking_back:
         o = t.on_this_day
         out.append(f"On this day, {o.ago} ({show_date(o.date, t.today)}), {o.title}:")
         out.append(f"  {o.excerpt}")
