@@ -146,3 +146,36 @@ def test_coach_today_json_and_text(store: Store, profile_id: int, capsys: pytest
     out = capsys.readouterr().out
     assert "Overdue (1):" in out and "[draft]" in out and "Next meeting: Thursday circle" in out
     assert "Prepare for it: coach prep" in out
+
+
+def test_the_panel_text_keeps_brackets_literal(store: Store, profile_id: int) -> None:
+    from tui.today import on_this_day_text, today_text
+
+    _seed(store, profile_id)
+    store.commitments.add(Commitment(profile_id=profile_id, text="Fix [red]the[/] [bold]bug", due=TODAY))
+    text = today_text(build_today(store, profile_id, TODAY, ahead=2, review_day="wednesday")).plain
+    assert "Fix [red]the[/] [bold]bug" in text and "Send the [draft] proposal" in text
+    assert "Overdue (1)" in text and "Due today (2)" in text and "Milestones this week" in text
+    assert "Next meeting: Thursday circle" in text and "review day" in text
+    assert "Nothing from this day" in on_this_day_text(None, TODAY).plain
+
+
+async def test_the_panel_paints_a_today(store: Store, profile_id: int) -> None:
+    from textual.app import App, ComposeResult
+
+    from tui.today import TodayPanel
+
+    _seed(store, profile_id)
+    found = build_today(store, profile_id, TODAY)
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TodayPanel()
+
+    app = One()
+    async with app.run_test(size=(80, 30)) as pilot:
+        panel = app.query_one(TodayPanel)
+        panel.show(found)
+        await pilot.pause()
+        assert panel.today is found
+        assert "Call the venue" in str(panel.render())

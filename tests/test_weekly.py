@@ -149,3 +149,21 @@ def test_coach_weeks_json(store: Store, profile_id: int, capsys: pytest.CaptureF
     with pytest.raises(SystemExit):
         main(["weeks", "--weeks", "2", "--date", "2026-12-06"])
     assert "Follow-through by week" in capsys.readouterr().out
+
+
+def test_the_week_charts(store: Store, profile_id: int) -> None:
+    from tui.charts import week_bars, week_mood
+
+    assert "Nothing reviewed" in week_bars(weekly(store, profile_id, TODAY, 4), TODAY).plain
+    assert "No mood" in week_mood(week_of_moods(store, profile_id, TODAY)).plain
+    c = store.commitments.add(Commitment(profile_id=profile_id, text="a", due=date(2026, 12, 1))).id or 0
+    store.commitments.set_status(c, "done")
+    _mood(store, profile_id, date(2026, 12, 5), 5)
+    bars = week_bars(weekly(store, profile_id, TODAY, 4), TODAY).plain.splitlines()
+    assert len(bars) == 1 and bars[0].startswith("30 Nov") and "100%" in bars[0] and "mood" in bars[0]
+    chart = week_mood(week_of_moods(store, profile_id, TODAY)).plain.splitlines()
+    assert (
+        chart[0].startswith("5 │")
+        and "█" in chart[0]
+        and chart[-1].split() == ["M·", "T·", "W·", "T·", "F·", "S", "S·"]
+    )

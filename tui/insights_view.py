@@ -1,5 +1,5 @@
-"""Insights as charts: follow-through bars, a mood chart by day with a dated axis, streaks, goals at risk,
-themes, and the obstacles that keep coming back."""
+"""Insights as charts: follow-through bars (by goal and by week), a mood chart by day with a dated axis,
+streaks, goals at risk, themes, and the obstacles that keep coming back."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ from coach.insights import (
     insights,
     trend_text,
 )
+from coach.insights_weekly import weekly
 from coach.patterns import Recurring, earlier_obstacles, recurring_report
 from coach.streaks import day_of
 from tui.browse import BrowseScreen, clip, problem
-from tui.charts import MOOD_STYLE, bar
+from tui.charts import MOOD_STYLE, bar, week_bars
 
 MOOD_COLUMNS = 30
 STRIP_DAYS = 28
@@ -163,6 +164,7 @@ class InsightsScreen(BrowseScreen):
         with VerticalScroll(id="insights"):
             for key, heading in (
                 ("follow", "Follow-through"),
+                ("weeks", "Follow-through by week"),
                 ("mood", "Mood over time"),
                 ("streaks", "Reflection streaks"),
                 ("risk", "Goals at risk"),
@@ -185,6 +187,9 @@ class InsightsScreen(BrowseScreen):
         reflected = {day_of(s.started_at) for s in store.sessions.list(self.profile_id) if s.id in counted}
         ft = stats.follow_through
         self.query_one("#insight-follow", Static).update(follow_chart(ft.by_goal, ft.overall))
+        self.query_one("#insight-weeks", Static).update(
+            week_bars(weekly(store, self.profile_id, today), today)
+        )
         mood = mood_chart(stats.mood.days, today)
         if stats.mood.days:
             mood.append("\n").append_text(mood_summary(stats))
