@@ -56,4 +56,6 @@ def export(
     if json_out:
         emit_json({"path": str(target), "events": result.events, "todos": result.todos, "uids": result.uids})
         return
-    say(f"Wrote {target}: {result.events} events, {result.todos} to-dos. Import it again to update them.")
+    events = f"{result.events} event{'' if result.events == 1 else 's'}"
+    todos = f"{result.todos} to-do{'' if result.todos == 1 else 's'}"
+    say(f"Wrote {target}: {events}, {todos}. Import it again to update them.")
