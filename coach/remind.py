@@ -123,6 +123,17 @@ def job_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return {"COACH_HOME": env["COACH_HOME"]} if env.get("COACH_HOME") else {}
 
 
+def session_bus(run_dir: Path | None = None) -> dict[str, str]:
+    """The desktop's session bus, for a cron job (cron starts with almost no environment, and notify-send
+    needs the bus): the usual socket under /run/user when it exists; {} otherwise."""
+    if run_dir is None:
+        if not hasattr(os, "getuid"):
+            return {}
+        run_dir = Path(f"/run/user/{os.getuid()}")
+    bus = run_dir / "bus"
+    return {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={bus}"} if bus.exists() else {}
+
+
 def cron_line(command: list[str], at: time, env: Mapping[str, str]) -> str:
     assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     run = " ".join(shlex.quote(part) for part in command)

@@ -199,3 +199,18 @@ def test_cli_remind_prints_what_is_due(
     assert "Overdue (1):" in out and "On this day" not in out
     code, out, _ = _coach(capsys, "remind", "--date", "2026-12-02", "--quiet")
     assert code == 0 and out == ""
+
+
+def test_a_cron_job_finds_the_desktop_bus(tmp_path: Path) -> None:
+    assert remind.session_bus(tmp_path) == {}
+    (tmp_path / "bus").touch()
+    assert remind.session_bus(tmp_path) == {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path / 'bus'}"}
+
+
+def test_an_install_in_quiet_hours_says_so(
+    fake_crontab: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COACH_CRONTAB", fake_crontab[0])
+    code, out, err = _coach(capsys, "remind", "--install", "--with", "cron", "--at", "23:30")
+    assert code == 0, err
+    assert "quiet hours" in out

@@ -51,9 +51,18 @@ def _install(method: str, at: time, profile: str | None, uninstall: bool) -> dic
         changed = remind.install_systemd(remind.units(command, at, env), unit_dir, systemctl=systemctl)
         where = str(unit_dir / f"{remind.UNIT}.timer")
     else:
-        changed = remind.install_cron(remind.cron_line(command, at, env), crontab=crontab)
+        line = remind.cron_line(command, at, {**env, **remind.session_bus()})
+        changed = remind.install_cron(line, crontab=crontab)
         where = "crontab"
-    return {"action": "install", "method": chosen, "changed": changed, "where": where, "at": f"{at:%H:%M}"}
+    quiet = load_settings().quiet_hours
+    return {
+        "action": "install",
+        "method": chosen,
+        "changed": changed,
+        "where": where,
+        "at": f"{at:%H:%M}",
+        "in_quiet_hours": remind.in_quiet_hours(at, quiet),
+    }
 
 
 def remind_cmd(
@@ -95,6 +104,8 @@ def remind_cmd(
                 say(f"coach remind will run every day at {done['at']} ({done['method']}: {done['where']}).")
             else:
                 say(f"Already installed ({done['method']}, every day at {done['at']}).")
+            if not uninstall and done["in_quiet_hours"]:
+                say(f"{done['at']} is in your quiet hours: it will run, but send no notification.")
         return
     settings = load_settings()
     with open_store(readonly=True) as store:
