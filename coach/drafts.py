@@ -6,9 +6,12 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
+from coach.crypto import is_encrypted
 from coach.paths import ensure_home, write_private
 
 DRAFTS = "drafts"
+MAGIC = b"COACHSEAL1\n"
+"""The start of a sealed draft (coach.crypto.sealed.MAGIC), checked without importing cryptography."""
 SAVE_EVERY = 2.0
 """Seconds between draft saves while the user types (the screen also saves when it is left)."""
 
@@ -37,8 +40,9 @@ class Draft:
     def load(self) -> str | None:
         """The unsent text, or None when there is none (or it cannot be read)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            blob = self.path.read_bytes()
+            text = self._open(blob) if blob.startswith(MAGIC) else blob.decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
             return None
         with self._lock:
             self._saved = text
@@ -55,11 +59,41 @@ class Draft:
                 return False
             if text:
                 ensure_home(self.path.parent)
-                write_private(self.path, text)
+                self._write(text)
             else:
                 self.path.unlink(missing_ok=True)
             self._saved = text
             return True
+
+    def _file_key(self) -> bytes | None:
+        """The home's file key when it is encrypted (unlocked before any draft is written)."""
+        if not is_encrypted(self.home):
+            return None
+        from coach.crypto.keys import key_for
+
+        return key_for(self.home).files
+
+    def _write(self, text: str) -> None:
+        key = self._file_key()
+        if key is None:
+            write_private(self.path, text)
+            return
+        from coach.crypto import sealed
+
+        sealed.write_bytes(self.path, sealed.seal(key, text.encode("utf-8"), self.path.name.encode()))
+
+    def _open(self, blob: bytes) -> str:
+        from cryptography.exceptions import InvalidTag
+
+        from coach.crypto import sealed
+
+        key = self._file_key()
+        if key is None:
+            raise ValueError("a sealed draft in a plain home")
+        try:
+            return sealed.unseal(key, blob, self.path.name.encode()).decode("utf-8")
+        except InvalidTag:
+            raise ValueError("a sealed draft this home's key does not open") from None
 
     def clear(self) -> None:
         """The text was sent: forget it, and void any save still in flight."""

@@ -17,6 +17,7 @@ from coach.cli import (
     commitment,
     config_cmd,
     crypto_cmd,
+    crypto_cmd,
     doctor,
     flows_cmd,
     goal,
@@ -59,6 +60,7 @@ app.command("export")(transfer_cmd.export)
 app.command("backup")(transfer_cmd.backup)
 app.command("restore")(transfer_cmd.restore)
 goal.app.command("new")(flows_cmd.goal_new)
+crypto_cmd.register(app)
 crypto_cmd.register(app)
 app.command("today")(today_cmd.today)
 app.command("weekly")(weekly_cmd.weekly)

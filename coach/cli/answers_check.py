@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from coach.crypto.keys import adopt
 from coach.engine.engine import Engine
 from coach.engine.flows import Flow
 from coach.errors import InputError
@@ -38,6 +39,7 @@ def rehearse(store: Store, flow: Flow, profile_id: int, answers: dict[str, list[
     refused. The real store is not touched."""
     with tempfile.TemporaryDirectory(prefix="coach-rehearsal-") as tmp:
         backup(store.home, Path(tmp) / "coach.db")
+        adopt(store.home, Path(tmp))  # an encrypted home's copy stays encrypted
         with Store.open(Path(tmp)) as copy:
             engine, _ = Engine.start(copy, flow, profile_id)
             problems = _refusals(engine, answers)

@@ -10,7 +10,7 @@ from typing import Any
 
 from coach.config import Settings, load_settings
 from coach.paths import private_umask
-from coach.retrieval import privacy, vectors
+from coach.retrieval import blind, privacy, vectors
 from coach.retrieval.chunks import (
     Chunk,
 )
@@ -62,6 +62,8 @@ class Index:
         self.settings = settings or load_settings()
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.catalogue = Catalogue(store.db)
+        self.blind = blind.for_store(store)
+        """In an encrypted home, chromadb holds keyed hashes of chunk ids and sources, never names."""
         self.notices: list[str] = []
         self.note_problems: list[str] = []
         self._client: Any = None
@@ -219,7 +221,8 @@ class Index:
         collection = self.vectorstore(kind, profile_id)._collection
         where = privacy.chroma_where(private) if kind == "history" else None
         found = collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
-        return list(found["ids"][0]) if found["ids"] else []
+        ids = list(found["ids"][0]) if found["ids"] else []
+        return self.blind.back(ids, self.catalogue.ids) if self.blind else ids
 
     def _forget_scope(self, kind: str, profile_id: int | None) -> None:
         with self.store.db.tx() as conn:
@@ -248,8 +251,9 @@ class Index:
         """Delete the old chunks of the given sources from each collection, then add the new ones."""
         for (kind, pid), sources in removed.items():
             vs = self.vectorstore(kind, pid)
-            for i in range(0, len(sources), 500):
-                vs.delete(where={"source": {"$in": sources[i : i + 500]}})
+            named = self.blind.names(sources) if self.blind else sources
+            for i in range(0, len(named), 500):
+                vs.delete(where={"source": {"$in": named[i : i + 500]}})
         by_scope: dict[tuple[str, int | None], list[Chunk]] = {}
         for c in chunks:
             by_scope.setdefault((c.kind, c.profile_id), []).append(c)
@@ -257,14 +261,22 @@ class Index:
             vs = self.vectorstore(kind, pid)
             for i in range(0, len(items), self.add_batch):
                 batch = items[i : i + self.add_batch]
-                vs.add_texts(
-                    [c.text for c in batch],
-                    ids=[c.id for c in batch],
-                    metadatas=[
-                        {"source": c.source, "kind": c.kind, "job": c.job or "", "private": c.private}
-                        for c in batch
-                    ],
-                )
+                metadatas = [
+                    {"source": c.source, "kind": c.kind, "job": c.job or "", "private": c.private}
+                    for c in batch
+                ]
+                if self.blind:
+                    # blind ids, vectors and marks only: the text stays in the encrypted store, where
+                    # search reads it by id (the catalogue), so nothing readable lands in chromadb
+                    for meta, c in zip(metadatas, batch, strict=True):
+                        meta["source"] = self.blind.name(c.source)
+                    vs._collection.upsert(
+                        ids=self.blind.names(c.id for c in batch),
+                        embeddings=self.embedder.embed_documents([c.text for c in batch]),
+                        metadatas=metadatas,
+                    )
+                else:
+                    vs.add_texts([c.text for c in batch], ids=[c.id for c in batch], metadatas=metadatas)
                 done += len(batch)
                 if progress:
                     progress(done, total)
@@ -457,6 +469,8 @@ class Index:
             except Exception as exc:
                 problems.append(f"vector index cannot be read ({type(exc).__name__})")
         pending = len(self.store.feed.since(self.store.feed.cursor(CURSOR), limit=1_000_000))
+        if self.blind:
+            in_vectors = self.blind.back_all(in_vectors, expected | in_lexical)
         return Drift(
             missing_vectors=sorted(expected - in_vectors),
             extra_vectors=sorted(in_vectors - expected),

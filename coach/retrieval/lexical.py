@@ -9,7 +9,7 @@ from datetime import date
 
 from coach.retrieval.chunks import Chunk, Kind
 from coach.retrieval.privacy import Visibility
-from coach.store.db import Database
+from coach.store.db import Database, DatabaseError
 
 MAX_TERMS = 48
 PREFIX_MIN = 4
@@ -80,7 +80,7 @@ class Catalogue:
             try:
                 with self.db.tx() as conn:
                     conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
-            except sqlite3.DatabaseError as exc:
+            except DatabaseError as exc:
                 problems.append(f"lexical index {table} is damaged ({exc})")
         return problems
 

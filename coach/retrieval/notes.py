@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coach.crypto import sealed
 from coach.paths import DIR_MODE, bundled_dir
 from coach.retrieval.chunks import Chunk
 from coach.safe_load import LoadError, load_yaml
@@ -61,7 +62,7 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 def parse_note(path: Path, *, user: bool = False) -> Note:
     """Parse one note; bundled notes must carry id, title, tags and source, user notes may carry none."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = sealed.read_text(path) if user else path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise NoteError(f"{path.name}: not UTF-8 text") from exc
     meta: dict = {}

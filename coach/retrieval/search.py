@@ -16,6 +16,7 @@ from coach.errors import InputError
 from coach.retrieval.index import Index
 from coach.retrieval.privacy import Visibility, may_see
 from coach.retrieval.vectors import IndexUnavailable
+from coach.store.db import DatabaseError
 
 QUERY_MAX_CHARS = 2000
 RRF_K = 60
@@ -211,11 +212,11 @@ class Searcher:
         """The words half; damaged FTS postings are recreated from the catalogue and the search run again."""
         try:
             return pending.result()
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             try:
                 self.index.catalogue.rebuild_fts()
                 found = self._lexical(query, scopes, profile_id, kind, depth, private)
-            except sqlite3.DatabaseError:
+            except DatabaseError:
                 self.index.notices.append(f"the word index is damaged ({exc}); searching by meaning only")
                 return []
             self.index.notices.append("the word index was damaged and has been rebuilt")

@@ -11,12 +11,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from coach.crypto import HEADER_NAME, PENDING_NAME, STAGING
+from coach.errors import StoreError
 from coach.lock import HomeLock
 from coach.paths import data_home, ensure_home
 from coach.store.db import DB_NAME, Database
 from coach.store.summary import profile_row
 
 if TYPE_CHECKING:
+    from coach.crypto.header import Keys
     from coach.models import Profile
     from coach.store.commitments import Commitments
     from coach.store.feed import Feed
@@ -25,7 +28,45 @@ if TYPE_CHECKING:
     from coach.store.profiles import Profiles
     from coach.store.sessions import Sessions
 
-__all__ = ["Store"]
+__all__ = ["Store", "home_keys"]
+
+
+def home_keys(home: Path, *, finish: bool = True) -> Keys | None:
+    """None for a plain home; an encrypted one's keys (asked for as coach.crypto.keys says). A writer
+    first finishes or undoes a conversion an interrupted `coach encrypt` or `decrypt` left behind."""
+    if (home / STAGING).exists():
+        if not finish:
+            raise StoreError(
+                f"{home} is being encrypted or decrypted (or that was interrupted); run a coach command "
+                "that writes to finish or undo it first"
+            )
+        from coach.crypto.convert import finish_interrupted
+
+        finish_interrupted(home)
+    if not (home / HEADER_NAME).is_file():
+        return None
+    from coach.crypto.keys import key_for
+
+    keys = key_for(home)
+    if finish and (home / PENDING_NAME).exists():
+        from coach.crypto.rekey import finish as finish_rekey
+
+        keys = finish_rekey(home, keys, lambda k: _opens(home / DB_NAME, k))
+    if finish:
+        from coach.crypto.sealed import seal_plain_notes
+
+        seal_plain_notes(home, keys.files)  # a note dropped in since: sealed before anything reads it
+    return keys
+
+
+def _opens(path: Path, keys: Keys) -> bool:
+    from coach.store.db import connect
+
+    try:
+        connect(path, readonly=True, keys=keys).close()
+    except StoreError:
+        return False
+    return True
 
 
 class Store:
@@ -39,12 +80,14 @@ class Store:
         if not readonly:
             self.lock.acquire()
         try:
-            self.db = Database(db_path, readonly=readonly)
+            keys = home_keys(self.home, finish=not readonly)
+            self.db = Database(db_path, readonly=readonly, keys=keys)
             self.db.migrate()
         except BaseException:
             self.lock.release()
             raise
         self.readonly = readonly
+        self.encrypted = keys is not None
 
     @cached_property
     def profiles(self) -> Profiles:

@@ -11,11 +11,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlcipher3
 
 from coach.errors import StoreError
 from coach.paths import private_file
 
+if TYPE_CHECKING:
+    from coach.crypto.header import Keys
+
 DB_NAME = "coach.db"
+DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+"""What a failing statement raises: sqlite3's in a plain home, SQLCipher's in an encrypted one."""
+IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -41,26 +50,51 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def connect(path: Path | str, *, readonly: bool = False, keys: Keys | None = None) -> sqlite3.Connection:
+    """A connection with rows by name: sqlite3's, or SQLCipher's keyed with the raw data key (so its own
+    key derivation does not run) with temporary tables and indices kept in memory, never in a temp file."""
+    uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
+    if keys is None:
+        plain = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        plain.row_factory = sqlite3.Row
+        return plain
+    cipher: Any = sqlcipher3
+    raw: Any = cipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    raw.row_factory = cipher.Row
+    raw.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not a log on stderr
+    raw.execute(f"PRAGMA key = {keys.sqlcipher()}")
+    raw.execute("PRAGMA temp_store = MEMORY")
+    try:
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except cipher.DatabaseError:
+        raw.close()
+        raise StoreError(
+            f"the database {path} does not open with this home's key (it is not this home's database, "
+            "or it is damaged)"
+        ) from None
+    conn: sqlite3.Connection = raw
+    return conn
+
+
 class Database:
     """One connection shared by the process, serialised by a lock so worker threads can use it."""
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, keys: Keys | None = None) -> None:
         self.path = path
         self.readonly = readonly
+        self.encrypted = keys is not None
         if not readonly:
             private_file(path)
         elif not path.exists():
             raise StoreError(f"no database at {path}")
-        uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
         try:
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            self.conn.row_factory = sqlite3.Row
+            self.conn = connect(path, readonly=readonly, keys=keys)
             self.conn.execute("PRAGMA busy_timeout = 3000")
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
         self._mutex = threading.RLock()
         self._depth = 0
@@ -127,7 +161,7 @@ class Database:
                 )
                 try:
                     self.conn.executescript(script)
-                except sqlite3.Error as exc:
+                except (sqlite3.Error, sqlcipher3.Error) as exc:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     raise StoreError(f"migration {mig.version} ({mig.name}) failed: {exc}") from exc

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from coach.crypto import sealed
 from coach.errors import InputError
 from coach.models import Commitment, Goal, Meeting, Milestone, Profile, Session, Turn
-from coach.paths import DIR_MODE, write_private
+from coach.paths import DIR_MODE
 from coach.retrieval.notes import profile_folder
 from coach.store import Store
-from coach.store.db import now
+from coach.store.db import IntegrityError, now
 from coach.store.rows import columns, from_row, insert
 from coach.transfer import exporter
 from coach.transfer.entries import not_unicode
@@ -260,7 +260,7 @@ class _Loader:
             return 0
         try:
             return insert(self.store.db.conn, table, values)
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             raise InputError(f"the export cannot be stored as it is ({table}: {exc})") from None
         except UnicodeEncodeError:
             raise InputError(f"the export holds text that is not UTF-8 ({table})") from None
@@ -296,7 +296,11 @@ def import_coach(store: Store, data: dict[str, Any], source: str, *, dry_run: bo
     for name, text in notes:
         target = folder / name
         if target.exists():
-            if target.read_bytes() == text.encode("utf-8"):
+            try:
+                same = sealed.read_text(target) == text
+            except UnicodeDecodeError:
+                same = False
+            if same:
                 report.duplicates["notes"] += 1
             else:
                 report.skipped.append({"note": name, "reason": "a different note with this name exists"})
@@ -304,5 +308,5 @@ def import_coach(store: Store, data: dict[str, Any], source: str, *, dry_run: bo
         report.imported["notes"] += 1
         if not dry_run:
             folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            write_private(target, text)
+            sealed.write_text(store.home, target, text)
     return report

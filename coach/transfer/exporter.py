@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.crypto import sealed
 from coach.models import Commitment, Goal, Meeting, Profile, Session
 from coach.retrieval.notes import profile_folder
 from coach.store import Store
@@ -111,7 +112,7 @@ def user_notes(home: Path, profile_ids: list[int]) -> tuple[list[dict[str, str]]
             continue
         for path in sorted(folder.glob("*.md")):
             try:
-                notes.append({"name": path.name, "text": path.read_bytes().decode("utf-8")})
+                notes.append({"name": path.name, "text": sealed.read_text(path)})
             except UnicodeDecodeError:
                 problems.append(f"{path.name}: not UTF-8 text, left out of the export")
             except OSError as exc:
