@@ -167,3 +167,17 @@ def test_the_week_charts(store: Store, profile_id: int) -> None:
         and "█" in chart[0]
         and chart[-1].split() == ["M·", "T·", "W·", "T·", "F·", "S", "S·"]
     )
+
+
+def test_coach_insights_json_has_follow_through_by_week(
+    store: Store, profile_id: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.close()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["insights", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["follow_through_by_week"]) == 8
+    assert {"start", "done", "partial", "missed", "dropped", "rate", "mood", "reviewed"} <= set(
+        data["follow_through_by_week"][0]
+    )

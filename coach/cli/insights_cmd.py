@@ -13,6 +13,8 @@ from coach.cli.state import profile_of
 from coach.dates import show_date
 from coach.insights import Insights, MoodTrend, Theme, trend_text
 from coach.insights import insights as build
+from coach.insights_weekly import to_json as weeks_json
+from coach.insights_weekly import weekly
 from coach.patterns import Recurring
 
 if TYPE_CHECKING:
@@ -145,7 +147,9 @@ def insights(
     with open_store(readonly=True) as store:
         prof = active(store, profile_of(ctx))
         result = build(store, prof.id or 0, last_n=last, embedder=load_embedder)
+        weeks = weeks_json(weekly(store, prof.id or 0, result.today))["weeks"]
     if json_out:
-        emit_json(result.model_dump(mode="json"))
+        emit_json({**result.model_dump(mode="json"), "follow_through_by_week": weeks})
     else:
         show(result)
+        say("Follow-through by week: coach weeks")
