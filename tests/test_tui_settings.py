@@ -111,7 +111,8 @@ async def test_the_first_profile_added_in_settings_is_the_active_one(coach: Coac
         select = pane.query_one("#profile-select", Select)
         assert select.disabled and "No profile yet" in str(select.prompt)
         await submit(pilot, pane.query_one("#profile-new", Input), "Dana")
-        assert app.profile_name == "Dana" and "Active profile: Dana" in plain(pane.query_one("#profile-active"))
+        assert app.profile_name == "Dana"
+        assert "Active profile: Dana" in plain(pane.query_one("#profile-active"))
         assert not select.disabled and [value for _, value in select._options] == ["Dana"]
 
 

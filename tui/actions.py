@@ -41,6 +41,8 @@ class Action:
     """"everywhere": an app key, live on every screen but in a text field; "home": the home screen's own."""
     footer: bool = False
     """Shown in the home's footer (the rest are in the hint line)."""
+    route: str = ""
+    """For an action with no key of its own, the keys that reach it ("s 3": Settings, then its Data tab)."""
 
 
 # The actions that are not flows, in the order the palette lists them after the flows.
@@ -127,6 +129,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Profile tab",
         "settings('tab-profile')",
         ("profile", "user", "switch", "who", "name", "role"),
+        route="s 1",
     ),
     Action(
         "coach.model",
@@ -136,6 +139,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Language model tab: provider, test",
         "settings('tab-llm')",
         ("llm", "model", "ollama", "openai", "llama", "local only"),
+        route="s 2",
     ),
     Action(
         "coach.import",
@@ -145,6 +149,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data: jrnl, Day One, Markdown, coach",
         "settings('tab-data', 'import-path')",
         ("import", "jrnl", "day one", "markdown", "load"),
+        route="s 3",
     ),
     Action(
         "coach.export",
@@ -154,6 +159,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data tab: JSON or Markdown",
         "settings('tab-data', 'export-out')",
         ("export", "save", "download", "json", "markdown"),
+        route="s 3",
     ),
     Action(
         "coach.backup",
@@ -163,6 +169,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data tab: one file to keep",
         "settings('tab-data', 'backup-out')",
         ("backup", "back up", "copy", "save"),
+        route="s 3",
     ),
     Action(
         "coach.restore",
@@ -172,6 +179,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data: replaces the data home",
         "settings('tab-data', 'restore-path')",
         ("restore", "recover", "backup"),
+        route="s 3",
     ),
     Action("coach.home", "h", "Home", "Home", "Back to the home screen", "home", ("start", "main")),
     Action("coach.quit", "q", "Quit", "Quit", "Leave coach", "app.quit", ("exit", "close"), scope="home"),
@@ -251,6 +259,11 @@ KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc", "space": "Spac
 
 def key_shown(key: str | None, keymap: dict[str, str] | None = None, action_id: str = "") -> str:
     """A key as the screen names it: "/" for slash, the keymap's key when it gives one."""
+    if not key and action_id and not (keymap and action_id in keymap):
+        route = next((a.route for a in all_actions() if a.id == action_id), "")
+        if route:  # the keys that lead there: the settings key as the keymap has it, then the tab's digit
+            first, _, rest = route.partition(" ")
+            return " ".join([key_shown(first, keymap, "coach.settings"), rest])
     if keymap and action_id in keymap:
         key = keymap[action_id].split(",")[0].strip()
     if not key:

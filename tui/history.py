@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from coach.dates import show_date
 from coach.models import SESSION_KINDS, Session
-from coach.retrieval.lexical import STOP_WORDS
+from coach.retrieval.lexical import STOP_WORDS, terms
 from coach.retrieval.search import Hit
 from coach.streaks import day_of
 from tui.browse import BrowseScreen, Document, clip
@@ -37,11 +37,19 @@ def query_words(query: str) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+def has_words(hit: Hit, query: str) -> bool:
+    """Whether the hit holds every word of the query (a word may go on: "run" is in "running")."""
+    said = f"{hit.title}\n{hit.text}".casefold()
+    return all(re.search(rf"(?<!\w){re.escape(word)}", said) for word in terms(query.casefold()))
+
+
 def hit_prompt(hit: Hit, query: str) -> Text:
     """A result as rich Text: where it is from, then the snippet with the query's words picked out."""
     text = Text(hit.title, style="bold")
     if hit.date and str(hit.date.year) not in hit.title:  # a session's title already says when
         text.append(f"  {hit.date:%d %b %Y}", style="dim")
+    if not has_words(hit, query):
+        text.append("  related by meaning", style="italic dim")
     text.append("\n")
     snippet = Text(hit.snippet)
     snippet.highlight_words(query_words(query), HIGHLIGHT, case_sensitive=False)
@@ -51,14 +59,24 @@ def hit_prompt(hit: Hit, query: str) -> Text:
 
 class HistoryScreen(BrowseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "back", "Back", id="history.back", tooltip="Back, or out of the search results"),
+        Binding("slash", "focus_search", "Search", id="history.search", tooltip="Type a search"),
+        Binding(
+            "ctrl+t",
+            "toggle_exact",
+            "Exact words",
+            id="history.exact",
+            tooltip="Only entries holding every word, or by meaning and words",
+        ),
     ]
 
     def __init__(self, *, search: bool = False) -> None:
         super().__init__()
         self.start_in_search = search
         self.hits: list[Hit] = []
+        self.exact = False
+        """Exact words: only entries holding every word of the query. Off: by meaning and words."""
+        self.query_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,20 +170,31 @@ class HistoryScreen(BrowseScreen):
         return self.coach_app.coach.index.embedder.loaded.is_set() and not warming
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        query = event.value.strip()
+        self.search(event.value.strip())
+
+    def search(self, query: str) -> None:
+        self.query_text = query
         if not query:
             self.action_clear_search()
             return
         ready = self.search_ready()
         status = "Searching…" if ready else "Search is warming up… matching words only for now."
         self.query_one("#search-status", Static).update(Text(status, style="italic"))
-        self.run_search(query, self.profile_id, ready)
+        self.run_search(query, self.profile_id, ready, self.exact)
+
+    def action_toggle_exact(self) -> None:
+        """Exact words on or off; a search on screen runs again in the new mode."""
+        self.exact = not self.exact
+        mode = "exact words: entries holding every word" if self.exact else "by meaning and words"
+        self.notify(f"Search {mode}.", title="Search", markup=False, timeout=3)
+        if self.query_text:
+            self.search(self.query_text)
 
     @work(thread=True, exclusive=True, group="history-search", exit_on_error=False)
-    def run_search(self, query: str, profile_id: int, ready: bool) -> None:
+    def run_search(self, query: str, profile_id: int, ready: bool, exact: bool = False) -> None:
         coach = self.coach_app.coach
         try:
-            if ready:
+            if ready and not exact:
                 hits = coach.search(query, kind="history", k=RESULTS)
             else:
                 # sync=False: syncing could embed new records, which means loading the model and waiting
@@ -175,6 +204,8 @@ class HistoryScreen(BrowseScreen):
         except Exception as exc:  # shown, and the typed query stays in the box
             self.app.call_from_thread(self.search_failed, exc)
             return
+        if exact or not ready:  # word matches: the looser half (any of the words) is not kept
+            hits = [hit for hit in hits if has_words(hit, query)]
         self.app.call_from_thread(self.show_hits, query, hits, ready)
 
     def search_failed(self, exc: Exception) -> None:
@@ -193,17 +224,29 @@ class HistoryScreen(BrowseScreen):
             results.add_options([None] if i else [])  # a rule between results keeps them apart
             results.add_option(Option(hit_prompt(hit, query), id=str(i)))
         count = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”"
-        status = Text(count + ("" if ready else " (word matches; search is still warming up)"))
-        status.append("  Enter opens · Esc clears", style="dim")
+        if not ready:
+            count += " holding the words (search is still warming up)"
+        elif self.exact:
+            count += " holding every word"
+        status = Text(count)
+        status.append("  ↑↓ preview · ^t exact words · Esc clears", style="dim")
         self.query_one("#search-status", Static).update(status)
         self.query_one("#session-table", DataTable).add_class("hidden")
         results.remove_class("hidden")
         if hits:
             results.highlighted = 0
             results.focus()
+            self.preview(hits[0])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The preview follows the highlight as it moves."""
+        if event.option.id is not None and self.hits:
+            self.preview(self.hits[int(event.option.id)])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        hit = self.hits[int(event.option.id or 0)]
+        self.preview(self.hits[int(event.option.id or 0)])
+
+    def preview(self, hit: Hit) -> None:
         kind, _, ident = hit.id.partition(":")
         if kind == "session":
             self.open_session(int(ident))

@@ -227,8 +227,8 @@ class ProfilePane(SettingsPane):
             self.status(problem(exc))  # the typed name stays in the field
             return
         event.input.value = ""
-        if self.active_name() != created.name:  # the first profile is active at once; others wait to be chosen
-            self.status(f"Added {created.name} ({created.role}). Switch to it above when you want it.", "green")
+        if self.active_name() != created.name:  # the first is active at once; others wait to be chosen
+            self.status(f"Added {created.name} ({created.role}). Switch to it above when you like.", "green")
             self.show()
             return
         self.switch(created.name)
