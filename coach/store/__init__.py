@@ -6,13 +6,14 @@ their records need) load on first use, so the app can paint its home from plain 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from coach.crypto import HEADER_NAME, PENDING_NAME, STAGING
-from coach.errors import StoreError
+from coach.errors import LockedError, StoreError
 from coach.lock import HomeLock
 from coach.paths import data_home, ensure_home
 from coach.store.db import DB_NAME, Database
@@ -32,31 +33,46 @@ __all__ = ["Store", "home_keys"]
 
 
 def home_keys(home: Path, *, finish: bool = True) -> Keys | None:
-    """None for a plain home; an encrypted one's keys (asked for as coach.crypto.keys says). A writer
-    first finishes or undoes a conversion an interrupted `coach encrypt` or `decrypt` left behind."""
+    """None for a plain home; an encrypted one's keys (asked for as coach.crypto.keys says). First an
+    interrupted `coach encrypt`, `decrypt` or passphrase change is finished or undone: a writer (finish)
+    holds the lock already, a reader takes it for that moment unless a conversion is running now."""
     if (home / STAGING).exists():
-        if not finish:
-            raise StoreError(
-                f"{home} is being encrypted or decrypted (or that was interrupted); run a coach command "
-                "that writes to finish or undo it first"
-            )
         from coach.crypto.convert import finish_interrupted
 
-        finish_interrupted(home)
+        _locked(home, finish, lambda: finish_interrupted(home))
     if not (home / HEADER_NAME).is_file():
         return None
     from coach.crypto.keys import key_for
 
     keys = key_for(home)
-    if finish and (home / PENDING_NAME).exists():
+    if (home / PENDING_NAME).exists():
         from coach.crypto.rekey import finish as finish_rekey
 
-        keys = finish_rekey(home, keys, lambda k: _opens(home / DB_NAME, k))
+        found = keys
+        _locked(home, finish, lambda: finish_rekey(home, found, lambda k: _opens(home / DB_NAME, k)))
+        keys = key_for(home)  # the rekey's finish left the keys that open the store
     if finish:
         from coach.crypto.sealed import seal_plain_notes
 
         seal_plain_notes(home, keys.files)  # a note dropped in since: sealed before anything reads it
     return keys
+
+
+def _locked(home: Path, held: bool, work: Callable[[], object]) -> None:
+    if held:
+        work()
+        return
+    lock = HomeLock(home)
+    try:
+        lock.acquire()
+    except LockedError:
+        raise StoreError(
+            f"{home} is being encrypted, decrypted or re-keyed; try again when that is done"
+        ) from None
+    try:
+        work()
+    finally:
+        lock.release()
 
 
 def _opens(path: Path, keys: Keys) -> bool:
