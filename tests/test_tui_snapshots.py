@@ -118,3 +118,39 @@ def test_settings_data_tab_at_80x24_after_a_dry_run(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_finished_reflection_at_80x24(
+    snap_compare: Snap, app: CoachApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No composer once it is done, the artefact in view, and a footer of what applies: export, copy, home."""
+    from datetime import date
+
+    from tui.artefact import ArtefactView
+    from tui.widgets import Composer
+
+    class Fixed(date):
+        @classmethod
+        def today(cls) -> Fixed:
+            return cls(TODAY.year, TODAY.month, TODAY.day)
+
+    monkeypatch.setattr("coach.engine.engine.date", Fixed)
+    monkeypatch.setattr(ArtefactView, "typing_pause", 0.0)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        for said in (
+            "Coaching call with Dana about my promotion case",
+            "It shows I undersell my work",
+            "Write my wins list by Friday 27 November",
+            "yes",
+            "4",
+            "",
+            "",
+        ):
+            pilot.app.screen.query_one(Composer).text = said
+            await pilot.press("enter")
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from coach.llm.voice import Voice
     from coach.patterns import PatternFinder
     from coach.services import Coach
+
+
+NARROW = 72
+"""Under this many columns the browse screens put a list above its detail, not beside it."""
 
 
 class CoachApp(App[int]):
@@ -116,8 +120,13 @@ class CoachApp(App[int]):
             return self.profile_name
         return self._coach.settings.profile if self._coach is not None else configured("profile")
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     def on_mount(self) -> None:
         from tui.home import HomeScreen
+
+        self.set_class(self.size.width < NARROW, "-narrow")
 
         self.push_screen(HomeScreen())
         if self.warm:

@@ -186,6 +186,7 @@ class ConversationScreen(CoachScreen):
             composer = self.query_one(Composer)
             composer.disabled = True
             composer.display = False  # nothing more to type: the finished state is plain to see
+            self.sub_title = "done · saved to your history"
             self.refresh_bindings()
             self._final_checks(prompt)
             self.notify("Saved to your history.", title=self.flow.title)

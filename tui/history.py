@@ -26,6 +26,8 @@ HIGHLIGHT = "bold black on yellow"
 
 def headline(session: Session) -> str:
     """The first line of the summary that says something (the template's headings only say the kind)."""
+    if session.ended_at is None and not session.summary:
+        return "(not finished: the same flow picks it up again)"
     lines = [ln.strip() for ln in (session.summary or "").splitlines() if ln.strip()]
     said = [ln for ln in lines if not ln.startswith("#")]
     return (said or [ln.lstrip("# ") for ln in lines] or ["(no summary)"])[0]

@@ -49,7 +49,7 @@ class HomeScreen(CoachScreen):
             yield Static(self._who(summary, problem), id="who")
             if summary is None:
                 yield self._name_field()
-            yield Static(self._goals(summary), id="goals")
+            yield Static(self._goals(summary, self.title_cells()), id="goals")
             yield Static(self._commitments(summary), id="commitments")
             yield Static(Text(hint_line(self.coach_app.keymap), style="dim"), id="keys")
         yield Footer(compact=True)
@@ -86,7 +86,7 @@ class HomeScreen(CoachScreen):
             field = self._name_field()
             self.query_one("#home").mount(field, after="#who")
             field.focus()
-        self.query_one("#goals", Static).update(self._goals(summary))
+        self.query_one("#goals", Static).update(self._goals(summary, self.title_cells()))
         self.query_one("#commitments", Static).update(self._commitments(summary))
 
     @staticmethod
@@ -105,8 +105,17 @@ class HomeScreen(CoachScreen):
         who.append_text(mood_line(summary.moods))
         return who
 
+    def title_cells(self) -> int:
+        """Room for a goal's title beside its bar: TITLE_CELLS, less on a narrow screen."""
+        width = self.size.width or self.app.size.width
+        return max(12, min(TITLE_CELLS, width - 6 - 2 - BAR_CELLS - 6))
+
+    def on_resize(self) -> None:
+        summary, _ = self._summary()
+        self.query_one("#goals", Static).update(self._goals(summary, self.title_cells()))
+
     @staticmethod
-    def _goals(summary: HomeSummary | None) -> Text:
+    def _goals(summary: HomeSummary | None, cells: int = TITLE_CELLS) -> Text:
         text = Text("Goals", style="bold")
         if summary is None:
             return text
@@ -116,7 +125,7 @@ class HomeScreen(CoachScreen):
             title = Text(goal.title)
             due = f", due {show_date(goal.due)}" if goal.due else ""
             title.append(f"  {goal.status}{due}", style="dim")
-            title.truncate(TITLE_CELLS, overflow="ellipsis", pad=True)  # by cells: emoji and CJK too
+            title.truncate(cells, overflow="ellipsis", pad=True)  # by cells: emoji and CJK too
             text.append("\n")
             text.append_text(title)
             text.append("  ")

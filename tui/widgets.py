@@ -67,7 +67,7 @@ class StageBar(Static):
             style = {"current": "bold reverse", "done": "green", "skipped": "dim strike", "todo": "dim"}[
                 stage.state
             ]
-            mark = "✓ " if stage.state == "done" else ""
+            mark = {"done": "✓ ", "skipped": "– "}.get(stage.state, "")  # not by style alone
             titled = words == "all" or (words == "current" and stage.state == "current")
             text.append(f" {mark}{stage.title if titled else stage.label} ", style=style)
             if stage.state == "current" and self.step:  # the move within the stage: a pattern...
