@@ -1,4 +1,4 @@
-"""An encrypted home leaves nothing readable on disk: every path writes a phrase, then every byte is scanned."""
+"""An encrypted home leaves nothing readable on disk: a phrase through every path, then every byte scanned."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -28,7 +29,7 @@ PHRASES = {
 
 
 @pytest.fixture(autouse=True)
-def shared_model(monkeypatch: pytest.MonkeyPatch, embedder) -> None:  # type: ignore[no-untyped-def]
+def shared_model(monkeypatch: pytest.MonkeyPatch, embedder: Any) -> None:
     monkeypatch.setattr("coach.retrieval.index.Embedder", lambda *a, **k: embedder)
 
 
@@ -65,7 +66,7 @@ def write_everything(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: P
     ok(capsys, "profile", "add", "Ana")
     flows = {
         "reflect": f"""
-description: Ran the {p['gibbs']} workshop for the product team; twelve came
+description: Ran the {p["gibbs"]} workshop for the product team; twelve came
 feelings: I felt nervous, then relieved
 evaluation: The exercises landed, I overran by 15 minutes.
 analysis: I packed too much in.
@@ -75,13 +76,13 @@ mood: 4
 tags: workshops
 """,
         "reflect --flow what-so-what": f"""
-what: We ran the {p['what-so-what']} retro with the whole team today.
+what: We ran the {p["what-so-what"]} retro with the whole team today.
 so_what: It showed that the handoff between design and build is where we lose a week.
 now_what: Write the handoff checklist by Friday
 mood: 3
 """,
         "reflect --flow free": f"""
-entry: Walked by the {p['free']} and thought about the move, and what I want from next year.
+entry: Walked by the {p["free"]} and thought about the move, and what I want from next year.
 mood: 3
 """,
         "prep": f"""
@@ -89,12 +90,12 @@ group: Founders Circle
 meeting_date: in 3 weeks
 review: ["done", "done"]
 wins: Signed the pilot
-hot_seat: The {p['mastermind']} step; per-seat pricing confused two buyers
+hot_seat: The {p["mastermind"]} step; per-seat pricing confused two buyers
 ask: Who has priced usage-based B2B software and can review my draft?
 questions: "What metric first?\\nHow did you test it?"
 """,
         "goal new": f"""
-goal: Launch the {p['grow']} with 6 episodes
+goal: Launch the {p["grow"]} with 6 episodes
 due: 31 Jan
 why: Reach the clients I cannot meet in person
 reality: Two episodes recorded, no host yet.
@@ -105,7 +106,7 @@ will: Book the studio by Tuesday
 """,
         "feedback": f"""
 mentee: Sam
-situation: In Tuesday's client call about the {p['sbi']}
+situation: In Tuesday's client call about the {p["sbi"]}
 behaviour: You spoke over Li twice while she presented the numbers
 impact: Li stopped, so the client never heard the cost options and we had to email them
 intent: What was going on for you at that point?
@@ -126,12 +127,16 @@ intent: What was going on for you at that point?
     shared = home / "knowledge" / "shared"
     shared.mkdir(parents=True, exist_ok=True)
     (shared / "mine.md").write_text(f"# Mine\n\nThe {p['note']} I keep.\n", encoding="utf-8")
-    hits = as_json(capsys, "search", p["note"], "--kind", "knowledge")  # opening seals it, then indexes
-    assert any(p["note"] in h["snippet"] for h in hits["hits"]), hits
-    hits = as_json(capsys, "search", p["what-so-what"])
-    assert any(p["what-so-what"] in h["snippet"] for h in hits["hits"]), hits
+    assert any(
+        p["note"] in h["snippet"] for h in hits(capsys, p["note"], "--kind", "knowledge")
+    )  # opening seals it, then indexes
+    assert any(p["what-so-what"] in h["snippet"] for h in hits(capsys, p["what-so-what"]))
     Draft(home, "Ana", "gibbs").save(f"Half a thought about the {p['draft']}")
     ok(capsys, "backup")
+
+
+def hits(capsys: pytest.CaptureFixture[str], *query: str) -> list[dict[str, Any]]:
+    return list(cast(dict[str, Any], as_json(capsys, "search", *query))["hits"])
 
 
 def scan(*folders: Path) -> list[tuple[str, str]]:
@@ -156,8 +161,7 @@ def test_nothing_readable_on_disk(
     assert scan(home, scratch) == []
     # and all of it is still there for the person with the passphrase
     assert Draft(home, "Ana", "gibbs").load() == f"Half a thought about the {PHRASES['draft']}"
-    hits = as_json(capsys, "search", PHRASES["jrnl"])
-    assert any(PHRASES["jrnl"] in h["snippet"] for h in hits["hits"])
+    assert any(PHRASES["jrnl"] in h["snippet"] for h in hits(capsys, PHRASES["jrnl"]))
     exported = ok(capsys, "export", "--format", "json")  # exports stay plaintext unless asked
     assert PHRASES["coach-import"] in exported and PHRASES["gibbs"] in exported
 
@@ -179,8 +183,9 @@ def test_encrypting_in_place_leaves_nothing_readable(
     assert "recovery key" in out.lower()
     forget_in_process()
     assert scan(home, scratch) == []
-    hits = as_json(capsys, "search", PHRASES["grow"])  # the index is rebuilt without text
-    assert any(PHRASES["grow"] in h["snippet"] for h in hits["hits"])
+    assert any(
+        PHRASES["grow"] in h["snippet"] for h in hits(capsys, PHRASES["grow"])
+    )  # the index is rebuilt without text
     forget_in_process()
     assert scan(home, scratch) == []
     assert Draft(home, "Ana", "gibbs").load() == f"Half a thought about the {PHRASES['draft']}"
