@@ -1,8 +1,4 @@
-"""An iCalendar file of meetings (events) and commitments and milestones (to-dos or all-day events).
-
-Each item's UID is built from its id and a key of its profile, so importing the file again updates the
-items instead of adding them twice. Only titles and dates go in: never a brief, what got in the way, a
-reason for dropping, or an answer to a private stage."""
+"""An iCalendar file of meetings (events), commitments and milestones (to-dos or all-day events)."""
 
 from __future__ import annotations
 
@@ -101,7 +97,11 @@ def build_calendar(
     tasks: TaskStyle = "todo",
     since: date | None = None,
 ) -> Exported:
-    """The profile's meetings, commitments with a due date and milestones with one, from `since` on."""
+    """The profile's meetings, commitments with a due date and milestones with one, from `since` on.
+
+    Each item's UID is built from its id and a key of its profile, so importing the file again updates the
+    items instead of adding them twice. Only titles and dates go in: never a brief, what got in the way, a
+    reason for dropping, or a commitment's text when it was made at a private stage."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     key = profile_key(store, profile_id)
     cal = Calendar.new(prodid=PRODID, name="coach", uid=f"calendar-{key}@{DOMAIN}")

@@ -1,7 +1,7 @@
-"""Reminders without the app open: what is due, a desktop notification, and a daily crontab line or timer.
+"""Reminders without the app open: what is due, a desktop notification, a daily crontab line or timer."""
 
-Nothing leaves the machine: the notification goes through the desktop's own notify-send. The crontab and
-the unit folder are parameters, so tests install into a temporary one, never the person's own."""
+# Nothing leaves the machine: the notification goes through the desktop's own notify-send. The crontab
+# command and the unit folder are parameters, so tests install into temporary ones, never the person's own.
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from coach.streaks import day_of
@@ -208,8 +208,6 @@ def last_weekly_review(store: Store, profile_id: int, today: date, days: int = 6
         "SELECT started_at FROM sessions WHERE profile_id = ? AND framework = ? AND ended_at IS NOT NULL",
         (profile_id, WEEKLY_FLOW),
     )
-    from datetime import datetime
-
     found = [day_of(datetime.fromisoformat(r["started_at"])) for r in rows]
     recent = [d for d in found if today - timedelta(days=days) <= d <= today]
     return max(recent) if recent else None
@@ -237,8 +235,6 @@ def on_this_day(store: Store, profile_id: int, today: date) -> OnThisDay | None:
         " AND kind != 'chat' ORDER BY started_at, id",
         (profile_id,),
     )
-    from datetime import datetime
-
     by_day: dict[date, list[int]] = {}
     for r in rows:
         by_day.setdefault(day_of(datetime.fromisoformat(r["started_at"])), []).append(int(r["id"]))

@@ -1,6 +1,6 @@
-"""The Today panel for Home, the weekly review's mood chart, and "on this day" for History.
+"""The Today panel for Home, the weekly review's mood chart, and "on this day" for History."""
 
-Each is a Static of rich Text: what the person wrote is appended as plain text, never read as markup."""
+# Each is rich Text: what the person wrote is appended as plain text, never read as markup.
 
 from __future__ import annotations
 
