@@ -4,7 +4,7 @@ next week's first steps, a weekly entry; and follow-through and mood by week."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -181,3 +181,42 @@ def test_coach_insights_json_has_follow_through_by_week(
     assert {"start", "done", "partial", "missed", "dropped", "rate", "mood", "reviewed"} <= set(
         data["follow_through_by_week"][0]
     )
+
+
+async def test_the_weekly_review_in_the_app(store: Store, profile_id: int) -> None:
+    from coach.config import load_settings
+    from coach.services import Coach
+    from tui.app import CoachApp
+    from tui.conversation import ConversationScreen
+    from tui.widgets import Composer
+
+    # the app runs on the real clock: the commitment came due yesterday, whatever day that is
+    yesterday = date.today() - timedelta(days=1)
+    store.commitments.add(Commitment(profile_id=profile_id, text="Call [Priya]", due=yesterday))
+    app = CoachApp(Coach(store, load_settings()), warm=False)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for text in [
+            "done",
+            "4",
+            "Ran three times.",
+            "Late nights before the launch.",
+            "Sleep before eleven on weekdays",
+            "Phone out of the bedroom by Monday",
+            "yes",
+        ]:
+            if screen.prompt is not None and screen.prompt.done:
+                break
+            screen.query_one(Composer).text = text
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.prompt is not None and screen.prompt.done
+    session = store.sessions.list(profile_id)[0]
+    assert session.framework == "weekly" and session.ended_at is not None and session.mood == 4
+    assert [c.status for c in store.commitments.list(profile_id) if c.text == "Call [Priya]"] == ["done"]
