@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -179,3 +179,33 @@ async def test_the_panel_paints_a_today(store: Store, profile_id: int) -> None:
         await pilot.pause()
         assert panel.today is found
         assert "Call the venue" in str(panel.render())
+
+
+async def test_on_this_day_panel_in_the_app(store: Store, profile_id: int) -> None:
+    from coach.config import load_settings
+    from coach.services import Coach
+    from tui.app import CoachApp
+    from tui.today import OnThisDayPanel, TodayPanel
+
+    week_ago = date.today() - timedelta(days=7)
+    _entry(
+        store,
+        profile_id,
+        week_ago,
+        kind="reflection",
+        framework="what-so-what",
+        answers={"what": "The [red]workshop[/] ran long and the room was far too warm."},
+    )
+    app = CoachApp(Coach(store, load_settings()), warm=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        otd, today = OnThisDayPanel(), TodayPanel()
+        await home.mount(otd)
+        await home.mount(today)
+        otd.load()
+        today.load()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "a week ago" in str(otd.render()) and "[red]workshop[/]" in str(otd.render())
+        assert today.today is not None and today.today.on_this_day is not None

@@ -144,3 +144,24 @@ class WeekMood(Static):
         text = Text("The week's mood\n", style="bold")
         text.append_text(week_mood(days))
         self.update(text)
+
+
+class OnThisDayPanel(Static):
+    """History's "on this day": mount it, then call `load()` (a worker reads the store and the flows)."""
+
+    DEFAULT_CSS = "OnThisDayPanel { height: auto; }"
+
+    @work(thread=True, exclusive=True, group="on-this-day", exit_on_error=False)
+    def load(self, on: date | None = None) -> None:
+        from coach.errors import CoachError
+        from coach.today import on_this_day
+
+        app = cast("CoachApp", self.app)
+        day = on or date.today()
+        try:
+            store = app.store
+            profile = store.active_profile(app.active_profile_name())
+            found = on_this_day(store, profile.id or 0, day)
+        except CoachError:
+            found = None
+        app.call_from_thread(self.update, on_this_day_text(found, day))
