@@ -42,6 +42,7 @@ class Tmux:
     def start(self) -> None:
         env = {
             "COACH_HOME": str(self.home),
+            "COACH_ENCRYPT_PROMPT": "0",  # straight to Home: the first-run choice has its own tests
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "ANONYMIZED_TELEMETRY": "False",

@@ -228,6 +228,10 @@ class CoachApp(App[int]):
         self._voice = None
         self._voice_error = ""
 
+    def voice_set(self) -> bool:
+        """Whether a chat model speaks (or is set to): without one there is no model context to show."""
+        return self._voice is not None or self.coach.settings.llm_provider != "none"
+
     def voice(self) -> Voice | None:
         """The configured chat model (built once; called from workers). None: the guided engine speaks.
 
@@ -288,6 +292,10 @@ def run(profile_name: str | None = None) -> int:
     """Open the data home (taking the lock), run the app, and always release the lock."""
     try:
         read_config(config_path())  # a broken config.toml is reported before anything opens
+        from tui.unlock import before_home
+
+        if (quit_code := before_home()) is not None:  # an encrypted home's passphrase, or a new home's choice
+            return quit_code
         store = Store.open()
     except LockedError as exc:
         if sys.stdout.isatty():

@@ -11,18 +11,12 @@ import typer
 
 from coach.cli.common import say
 from coach.crypto import CryptoError, LockedHome, header_path, is_encrypted
+from coach.crypto.actions import MIN_LENGTH, RECOVERY_NOTE, encrypt_new, set_passphrase, set_remembered
 from coach.errors import InputError
 from coach.paths import data_home, ensure_home
 
 NEW_ENV = "COACH_NEW_PASSPHRASE_FILE"
 RECOVERY_ENV = "COACH_RECOVERY_KEY_FILE"
-MIN_LENGTH = 8
-RECOVERY_NOTE = (
-    "Write this recovery key down and keep it somewhere apart from this computer. It is shown only now.\n"
-    "With it you can open this data home and set a new passphrase if you forget yours "
-    "(coach unlock --recovery).\nIf both the passphrase and the recovery key are lost, nobody can read "
-    "this data home again: not you, not us."
-)
 
 
 def _first_line(env: str) -> str | None:
@@ -95,20 +89,7 @@ def encrypt() -> None:
 
 
 def _encrypt(home: Path, done: str) -> None:
-    from coach.crypto.convert import encrypt_home, finish_interrupted
-    from coach.store import Store
-
-    passphrase = new_passphrase(fallback_env="COACH_PASSPHRASE_FILE")
-    lock = _held(home)
-    try:
-        finish_interrupted(home)
-        recovery_key = encrypt_home(home, passphrase)
-    finally:
-        lock.release()
-    from coach.crypto.keys import open_with
-
-    open_with(home, passphrase)
-    Store.open(home).close()  # creates or opens the encrypted store, so the key is proven now
+    recovery_key = encrypt_new(home, new_passphrase(fallback_env="COACH_PASSPHRASE_FILE"))
     say(f"{done}: {home}. The search index is rebuilt on first use; your records are in the store.")
     _show_recovery(recovery_key)
 
@@ -139,38 +120,23 @@ def decrypt(
 
 def passphrase() -> None:
     """Change the passphrase: the store is re-keyed; the recovery key stays the same."""
-    from coach.crypto import rekey
-    from coach.crypto.keys import unlocked
-    from coach.store import Store
+    from coach.crypto.keys import key_for
 
     home = data_home()
     if not is_encrypted(home):
         raise InputError(f"{home} is not encrypted (coach encrypt sets a passphrase)")
-    with Store.open(home) as store:
-        keys = unlocked(home)
-        assert keys is not None
-        rekey.change(home, store.db.conn, keys, new_passphrase())
-    _keyring_after_change(home)
+    key_for(home)
+    remembered = _remembered(home)
+    set_passphrase(home, new_passphrase())
     say("Passphrase changed; the store was re-keyed. The recovery key is unchanged.")
-
-
-def _keyring_after_change(home: Path) -> None:
-    from coach.crypto import header as hdr
-    from coach.crypto import keyring_store
-
-    if hdr.read(header_path(home)).remembered:
-        keyring_store.delete(home)
-        _set_remembered(home, False)
+    if remembered:
         say("The keyring no longer remembers the old passphrase; coach unlock --remember stores the new one.")
 
 
-def _set_remembered(home: Path, on: bool) -> None:
-    from dataclasses import replace
-
+def _remembered(home: Path) -> bool:
     from coach.crypto import header as hdr
 
-    head = hdr.read(header_path(home))
-    hdr.write(header_path(home), replace(head, remembered=on))
+    return hdr.read(header_path(home)).remembered
 
 
 def unlock(
@@ -193,7 +159,7 @@ def unlock(
         raise InputError(f"{home} is not encrypted; there is nothing to unlock")
     if forget:
         keyring_store.delete(home)
-        _set_remembered(home, False)
+        set_remembered(home, False)
         say("The keyring no longer holds this home's passphrase.")
         return
     head = hdr.read(header_path(home))
@@ -205,32 +171,20 @@ def unlock(
             wrong_pause()
             raise
         remember_in_process(home, keys)
-        _recover(home)
+        set_passphrase(home, new_passphrase())
+        say("Unlocked with the recovery key and set a new passphrase; the recovery key still works.")
         return
     given = passphrase_from_file()
     typed = given if given is not None else prompt()
     open_with(home, typed, header=head)
     if remember:
+        from coach.crypto.actions import remember as keep
+
         say(keyring_store.MEANING)
-        keyring_store.set(home, typed)
-        _set_remembered(home, True)
+        keep(home, typed)
         say("Remembered in the keyring.")
     else:
         say("The passphrase opens this data home.")
-
-
-def _recover(home: Path) -> None:
-    from coach.crypto import rekey
-    from coach.crypto.keys import unlocked
-    from coach.store import Store
-
-    new = new_passphrase()
-    with Store.open(home) as store:
-        keys = unlocked(home)
-        assert keys is not None
-        rekey.change(home, store.db.conn, keys, new)
-    _keyring_after_change(home)
-    say("Unlocked with the recovery key and set a new passphrase; the recovery key still works.")
 
 
 def register(app: typer.Typer) -> None:

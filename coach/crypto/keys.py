@@ -97,6 +97,27 @@ def from_keyring(home: Path) -> str | None:
     return keyring_store.get(home)
 
 
+def unlocked_without_asking(home: Path) -> bool:
+    """Unlock from this process, the passphrase file or the keyring (if chosen), never a prompt; False
+    when only a prompt would do. A wrong passphrase from the file raises, as it does in the CLI."""
+    if unlocked(home) is not None:
+        return True
+    head = read(header_path(home))
+    given = passphrase_from_file()
+    if given is not None:
+        open_with(home, given, header=head)
+        return True
+    if head.remembered:
+        remembered = from_keyring(home)
+        if remembered is not None:
+            try:
+                open_with(home, remembered, header=head)
+                return True
+            except WrongPassphrase:
+                return False
+    return False
+
+
 def key_for(home: Path) -> Keys:
     """The keys of an encrypted home, asking only as the order above says."""
     keys = unlocked(home)
