@@ -217,3 +217,40 @@ def plain_prompt(results: OptionList, index: int) -> str:
     """The index-th result's text (rules between results are not options)."""
     options = [results.get_option_at_index(i) for i in range(results.option_count)]
     return str(options[index].prompt)
+
+
+def bar_of(flow_id: str, current: int, width: int, skipped: tuple[int, ...] = ()) -> str:
+    from coach.engine.results import StageInfo
+    from tui.widgets import StageBar
+
+    stages = load_flows()[flow_id].stages
+    bar = StageBar()
+    bar.stages = [
+        StageInfo(
+            id=s.id,
+            title=s.title,
+            label=s.label,
+            state="skipped"
+            if i in skipped
+            else "done"
+            if i < current
+            else "current"
+            if i == current
+            else "todo",
+        )
+        for i, s in enumerate(stages)
+    ]
+    return bar._bar(width).plain
+
+
+def test_the_stage_bar_reads_as_words_and_abbreviates_only_when_it_must() -> None:
+    wide = bar_of("grow", 3, 200)
+    assert "Why it matters" in wide and "If-then plan" in wide and "more" not in wide
+    at_80 = bar_of("grow", 3, 80)
+    # no initials at 80 columns: the stages around the current one by title, the rest counted
+    assert " ".join(at_80.split()) == "✓ 3 done ─ Reality ─ Options ─ Obstacle ─ If-then plan ─ 2 more"
+    assert len(at_80) <= 80
+    assert bar_of("gibbs", 2, 80, skipped=(1,)).startswith(" 2 before ")  # a skipped stage is not "done"
+    assert "–" in bar_of("what-so-what", 5, 80, skipped=(4,))  # skipped says so by a mark, not style alone
+    narrow = bar_of("gibbs", 4, 20)  # too narrow for any window of titles: labels, the current by title
+    assert "Conclusion" in narrow and "Description" not in narrow

@@ -306,7 +306,9 @@ class ConversationScreen(CoachScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the conversation is finished only what applies shows: its artefact's keys and Home."""
-        if action in ("back", "skip", "leave", "context"):
+        if action == "context":  # what a model sees: only when a model is set
+            return not self.finished and self.coach_app.voice_set()
+        if action in ("back", "skip", "leave"):
             return not self.finished
         if action == "home":
             return self.finished

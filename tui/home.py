@@ -92,6 +92,8 @@ class HomeScreen(CoachScreen):
     @staticmethod
     def _who(summary: HomeSummary | None, problem: str) -> Text:
         if summary is None:
+            if problem.startswith("no profile yet"):  # the usual first run: no command-line advice here
+                return Text("Welcome to coach.\nType your name below to start.")
             return Text(f"Welcome to coach. {problem}.\nType your name below to start.")
         who = Text()
         who.append(summary.name, style="bold")

@@ -33,8 +33,11 @@ class Composer(TextArea):
         await super()._on_key(event)
 
 
+STAGE_STYLE = {"current": "bold reverse", "done": "green", "skipped": "dim strike", "todo": "dim"}
+
+
 class StageBar(Static):
-    """G ─ R ─ O ─ W with the current stage highlighted and finished ones ticked."""
+    """The flow's stages, the current one highlighted and finished ones ticked, in words where they fit."""
 
     stages: list[StageInfo] = []  # noqa: RUF012 - replaced, never mutated
     step = ""
@@ -52,26 +55,56 @@ class StageBar(Static):
             self.update(self._bar(self._room()))
 
     def _bar(self, width: int) -> Text:
-        """The stages by title when they fit the width; else by label, the current one still by title."""
-        for words in ("all", "current", "none"):
-            text = self._line(words)
-            if text.cell_len <= width or words == "none":
-                return text
-        return text  # pragma: no cover - the loop always returns
+        """Every stage by its title when they fit; else the titles around the current stage, with how many
+        are done before them and to come after ("✓ 3 ─ Analysis ─ Conclusion ─ 2 more"); else by label."""
+        whole = self._line(0, len(self.stages))
+        if whole.cell_len <= width:
+            return whole
+        now = next((i for i, s in enumerate(self.stages) if s.state == "current"), len(self.stages) - 1)
+        start, end = now, now + 1
+        best = self._line(start, end)
+        grown = True
+        while grown:
+            grown = False
+            for a, b in ((start, end + 1), (start - 1, end)):  # the next stage first, then the one before
+                if a >= 0 and b <= len(self.stages) and (a, b) != (start, end):
+                    line = self._line(a, b)
+                    if line.cell_len <= width:
+                        start, end, best, grown = a, b, line, True
+                        break
+        if best.cell_len <= width:
+            return best
+        return self._labels()
 
-    def _line(self, words: str) -> Text:
+    def _stage(self, text: Text, stage: StageInfo, name: str) -> None:
+        style = STAGE_STYLE[stage.state]
+        mark = {"done": "✓ ", "skipped": "– "}.get(stage.state, "")  # not by style alone
+        text.append(f" {mark}{name} ", style=style)
+        if stage.state == "current" and self.step:  # the move within the stage: a pattern...
+            text.append(f" · {self.step}", style="italic")
+
+    def _line(self, start: int, end: int) -> Text:
+        """The stages start..end by title, the ones before counted as done, the ones after as to come."""
+        text = Text()
+        if start:
+            done = all(s.state == "done" for s in self.stages[:start])
+            before = f" ✓ {start} done " if done else f" {start} before "
+            text.append(before, style="green" if done else "dim")
+        for i, stage in enumerate(self.stages[start:end]):
+            if i or start:
+                text.append(" ─ ", style="dim")
+            self._stage(text, stage, stage.title)
+        if end < len(self.stages):
+            text.append(f" ─  {len(self.stages) - end} more", style="dim")
+        return text
+
+    def _labels(self) -> Text:
+        """The narrowest bar: each stage by its label, the current one still by title."""
         text = Text()
         for i, stage in enumerate(self.stages):
             if i:
-                text.append(" ─ ", style="dim")
-            style = {"current": "bold reverse", "done": "green", "skipped": "dim strike", "todo": "dim"}[
-                stage.state
-            ]
-            mark = {"done": "✓ ", "skipped": "– "}.get(stage.state, "")  # not by style alone
-            titled = words == "all" or (words == "current" and stage.state == "current")
-            text.append(f" {mark}{stage.title if titled else stage.label} ", style=style)
-            if stage.state == "current" and self.step:  # the move within the stage: a pattern...
-                text.append(f" · {self.step}", style="italic")
+                text.append("─", style="dim")
+            self._stage(text, stage, stage.title if stage.state == "current" else stage.label)
         return text
 
 
