@@ -254,3 +254,44 @@ def test_the_stage_bar_reads_as_words_and_abbreviates_only_when_it_must() -> Non
     assert "–" in bar_of("what-so-what", 5, 80, skipped=(4,))  # skipped says so by a mark, not style alone
     narrow = bar_of("gibbs", 4, 20)  # too narrow for any window of titles: labels, the current by title
     assert "Conclusion" in narrow and "Description" not in narrow
+
+
+async def test_home_lists_today_once_and_history_shows_on_this_day(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_tui_screens import TODAY, at
+    from tui.browse import BrowseScreen
+    from tui.today import TodayPanel
+
+    ids = seed(coach)
+    said = "Walked the Heron route at dawn and planned the talk."
+    coach.store.sessions.start(
+        Session(
+            profile_id=ids["pid"],
+            kind="reflection",
+            framework="free",
+            started_at=at(7),
+            ended_at=at(7),
+            summary=f"# Journal\n\n{said}\n",
+            turns=[Turn(role="user", stage="entry", text=said)],
+            answers={"entry": said},
+        )
+    )
+    monkeypatch.setattr(BrowseScreen, "today", lambda self: TODAY)
+    original = TodayPanel.load
+    monkeypatch.setattr(TodayPanel, "load", lambda self, on=None: original(self, TODAY))
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        today = plain(app.screen.query_one("#today"))
+        rest = plain(app.screen.query_one("#commitments"))
+        assert "Overdue (1)" in today and "Book a race 👟" in today
+        assert "Book a race" not in rest and rest.startswith("Also open") and "Tidy the garage" in rest
+        assert "On this day, a week ago" in today and "Heron route at dawn" in today
+        await pilot.press("3")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one("#on-this-day")
+        assert panel.display and "Heron route at dawn" in plain(panel)

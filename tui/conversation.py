@@ -76,6 +76,16 @@ class ConversationScreen(CoachScreen):
         self.title = self.flow.title
         self.sub_title = "Enter sends · Ctrl+J new line"
         self.query_one(Composer).focus()
+        if self.flow.id == "weekly":  # the week's moods as a chart above the review
+            from tui.today import WeekMood
+
+            chart = WeekMood(classes="bubble")
+            self.query_one("#log", VerticalScroll).mount(chart)
+            try:
+                profile = self.coach_app.coach.profile(self.coach_app.profile_name)
+                chart.load(self.coach_app.store, profile.id or 0)
+            except CoachError:
+                chart.display = False
         self.begin()
         self._restore_draft()
         self.set_interval(SAVE_EVERY, self._keep_draft)

@@ -19,6 +19,7 @@ from coach.retrieval.lexical import STOP_WORDS, terms
 from coach.retrieval.search import Hit
 from coach.streaks import day_of
 from tui.browse import BrowseScreen, Document, clip
+from tui.today import OnThisDayPanel
 
 RESULTS = 12
 HIGHLIGHT = "bold black on yellow"
@@ -87,6 +88,7 @@ class HistoryScreen(BrowseScreen):
             yield Select([], prompt="All kinds", id="kind-filter")
             yield Select([], prompt="All flows", id="framework-filter")
         yield Static(id="search-status")
+        yield OnThisDayPanel(id="on-this-day")
         with Horizontal(id="history-body"):
             yield DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
             yield OptionList(id="hits", classes="hidden")
@@ -104,6 +106,7 @@ class HistoryScreen(BrowseScreen):
         flows = sorted({s.framework for s in sessions if s.framework})
         self.query_one("#framework-filter", Select).set_options([(Text(f), f) for f in flows])
         self.load()
+        self.query_one(OnThisDayPanel).load(self.today())
         self.query_one("#history-search" if self.start_in_search else "#session-table").focus()
 
     def load(self) -> None:

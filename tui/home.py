@@ -17,6 +17,7 @@ from coach.store.summary import HomeSummary, home_summary
 from tui.actions import hint_line, home_bindings
 from tui.base import CoachScreen
 from tui.charts import MOOD_STYLE, meter
+from tui.today import TodayPanel
 
 MOOD_BLOCKS = "▁▂▃▄▅▆▇█"
 TITLE_CELLS = 40
@@ -49,6 +50,7 @@ class HomeScreen(CoachScreen):
             yield Static(self._who(summary, problem), id="who")
             if summary is None:
                 yield self._name_field()
+            yield TodayPanel()
             yield Static(self._goals(summary, self.title_cells()), id="goals")
             yield Static(self._commitments(summary), id="commitments")
             yield Static(Text(hint_line(self.coach_app.keymap), style="dim"), id="keys")
@@ -57,6 +59,14 @@ class HomeScreen(CoachScreen):
     def on_mount(self) -> None:
         for field in self.query("#new-profile").results(Input):
             field.focus()
+        self._load_today()
+
+    def _load_today(self) -> None:
+        """Today's panel reads in a worker, after the first paint; with no profile yet it stays away."""
+        panel = self.query_one(TodayPanel)
+        panel.display = not self.query("#new-profile")
+        if panel.display:
+            panel.load()
 
     @staticmethod
     def _name_field() -> Input:
@@ -88,6 +98,7 @@ class HomeScreen(CoachScreen):
             field.focus()
         self.query_one("#goals", Static).update(self._goals(summary, self.title_cells()))
         self.query_one("#commitments", Static).update(self._commitments(summary))
+        self._load_today()
 
     @staticmethod
     def _who(summary: HomeSummary | None, problem: str) -> Text:
@@ -134,14 +145,23 @@ class HomeScreen(CoachScreen):
             text.append_text(meter(goal.done, goal.total, BAR_CELLS))
         return text
 
+    def on_today_panel_shown(self, event: TodayPanel.Shown) -> None:
+        """What Today lists (overdue, due today, coming) is not listed twice: the rest stay below."""
+        shown = {item.id for item in (*event.today.overdue, *event.today.due_today, *event.today.coming)}
+        summary, _ = self._summary()
+        self.query_one("#commitments", Static).update(self._commitments(summary, shown))
+
     @staticmethod
-    def _commitments(summary: HomeSummary | None) -> Text:
-        text = Text("Open commitments", style="bold")
-        if summary is None or not summary.open_commitments:
-            text.append("\nNothing open.", style="dim")
+    def _commitments(summary: HomeSummary | None, listed: set[int] | None = None) -> Text:
+        """Open commitments; those Today already lists (`listed`) are left out, under "Also open"."""
+        listed = listed or set()
+        text = Text("Also open" if listed else "Open commitments", style="bold")
+        rest = [c for c in summary.open_commitments if c.id not in listed] if summary else []
+        if summary is None or not rest:
+            text.append("\nNothing else open." if listed else "\nNothing open.", style="dim")
             return text
         today = date.today()
-        for c in summary.open_commitments:
+        for c in rest:
             overdue = c.due is not None and c.due < today
             text.append("\n● " if overdue else "\n○ ", style="red" if overdue else "")
             text.append(c.text)

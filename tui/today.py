@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
+from textual.message import Message
 from textual.widgets import Static
 
 from coach.dates import show_date
@@ -98,15 +99,23 @@ class TodayPanel(Static):
     """Home's Today panel. Mount it, then call `load()`: a worker reads the store (on this day needs the
     flow files, so it stays off the first paint) and shows the result; `show(today)` paints a given one."""
 
-    DEFAULT_CSS = "TodayPanel { height: auto; margin: 1 0 0 0; }"
+    DEFAULT_CSS = "TodayPanel { height: auto; }"
 
     def __init__(self, *, id: str = "today") -> None:
         super().__init__(Text("Today", style="bold"), id=id)
         self.today: Today | None = None
 
+    class Shown(Message):
+        """Today's panel has painted: the home leaves out of its list the commitments listed here."""
+
+        def __init__(self, today: Today) -> None:
+            super().__init__()
+            self.today = today
+
     def show(self, today: Today) -> None:
         self.today = today
         self.update(today_text(today))
+        self.post_message(self.Shown(today))
 
     @work(thread=True, exclusive=True, group="today-panel", exit_on_error=False)
     def load(self, on: date | None = None) -> None:
@@ -164,4 +173,9 @@ class OnThisDayPanel(Static):
             found = on_this_day(store, profile.id or 0, day)
         except CoachError:
             found = None
-        app.call_from_thread(self.update, on_this_day_text(found, day))
+        app.call_from_thread(self.show, found, day)
+
+    def show(self, found: OnThisDay | None, day: date) -> None:
+        """The entry; with none, the panel gives its line back to the list."""
+        self.display = found is not None
+        self.update(on_this_day_text(found, day))
