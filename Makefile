@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.bench_retrieval $(BENCH_ARGS)
 	$(PY) -m tests.bench.bench_tui $(BENCH_TUI_ARGS)
 	$(PY) -m tests.bench.bench_llm
+	$(PY) -m tests.bench.bench_crypto $(BENCH_CRYPTO_ARGS)
 
 eval: $(STAMP)
 	$(PY) -m tests.bench.eval_retrieval $(EVAL_ARGS)

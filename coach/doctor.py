@@ -14,7 +14,7 @@ from coach import bundled
 from coach.errors import CoachError
 from coach.lock import HomeLock
 from coach.paths import bundled_dir, data_home
-from coach.store.db import DB_NAME, Database, migrations
+from coach.store.db import DB_NAME, CipherError, Database, migrations
 
 Level = Literal["ok", "warn", "fail"]
 
@@ -133,13 +133,15 @@ def _schema(home: Path) -> Check:
     if not path.exists():
         return Check("database", "ok", f"not created yet (schema v{latest} on first use)")
     try:
-        db = Database(path, readonly=True)
+        from coach.store import home_keys
+
+        db = Database(path, readonly=True, keys=home_keys(home, finish=False))  # asks for a passphrase
         try:
             version = db.version
             ok = db.query("PRAGMA quick_check")[0][0]
         finally:
             db.close()
-    except (sqlite3.Error, CoachError) as exc:
+    except (sqlite3.Error, CoachError, CipherError) as exc:
         return Check("database", "fail", f"{path}: {exc}")
     if ok != "ok":
         return Check("database", "fail", f"integrity check: {ok}")
@@ -147,7 +149,8 @@ def _schema(home: Path) -> Check:
         return Check("database", "fail", f"schema v{version} is newer than this coach (v{latest})")
     if version < latest:
         return Check("database", "warn", f"schema v{version}; v{latest} is applied on next write")
-    return Check("database", "ok", f"schema v{version} (current), integrity ok")
+    sealed = ", encrypted (SQLCipher)" if db.encrypted else ""
+    return Check("database", "ok", f"schema v{version} (current), integrity ok{sealed}")
 
 
 def _lock(home: Path) -> Check:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 DB_NAME = "coach.db"
 DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
 """What a failing statement raises: sqlite3's in a plain home, SQLCipher's in an encrypted one."""
+CipherError: type[Exception] = sqlcipher3.Error
 IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
 
 
