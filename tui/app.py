@@ -228,6 +228,10 @@ class CoachApp(App[int]):
         self._voice = None
         self._voice_error = ""
 
+    def voice_set(self) -> bool:
+        """Whether a chat model speaks (or is set to): without one there is no model context to show."""
+        return self._voice is not None or self.coach.settings.llm_provider != "none"
+
     def voice(self) -> Voice | None:
         """The configured chat model (built once; called from workers). None: the guided engine speaks.
 
