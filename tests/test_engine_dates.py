@@ -115,3 +115,18 @@ def test_answers_file_can_confirm_the_suggested_date(
     )
     data = json.loads(ok(capsys, "goal", "new", "--answers", str(answers), "--json"))
     assert data["answers"]["due"] == (date.today() + timedelta(weeks=6)).isoformat()  # the CLI's own today
+
+
+def test_items_joined_by_semicolons_each_with_a_date_are_separate_items() -> None:
+    from coach.engine.answers import proposals
+
+    today = date(2026, 12, 2)
+    found, problems = proposals("Run 15k by 20 December; Run 18k by 10 January", today)
+    assert not problems
+    assert [(p.text, p.due) for p in found] == [
+        ("Run 15k by 20 December", date(2026, 12, 20)),
+        ("Run 18k by 10 January", date(2027, 1, 10)),
+    ]
+    # one date for the line: a semicolon inside one item stays where the person put it
+    found, _ = proposals("Call Priya; ask about the deck by Friday", today)
+    assert [p.text for p in found] == ["Call Priya; ask about the deck by Friday"]

@@ -81,7 +81,7 @@ class StageBar(Static):
         mark = {"done": "✓ ", "skipped": "– "}.get(stage.state, "")  # not by style alone
         text.append(f" {mark}{name} ", style=style)
         if stage.state == "current" and self.step:  # the move within the stage: a pattern...
-            text.append(f" · {self.step}", style="italic")
+            text.append(f" · {self.step} ", style="italic")
 
     def _line(self, start: int, end: int) -> Text:
         """The stages start..end by title, the ones before counted as done, the ones after as to come."""

@@ -94,10 +94,25 @@ def lines(text: str) -> list[str]:
     return items
 
 
+def _dated_parts(line: str, today: date) -> list[str]:
+    """A line of items joined by semicolons, each with a date of its own ("Run 15k by 20 Dec; Run 18k by
+    10 Jan"), is that many items; otherwise the line is one item, semicolons and all."""
+    parts = [p.strip() for p in line.split(";")]
+    if len(parts) < 2 or not all(parts):
+        return [line]
+    for part in parts:
+        try:
+            if read_due(part, today=today) is None:
+                return [line]
+        except InputError:
+            return [line]
+    return parts
+
+
 def proposals(text: str, today: date) -> tuple[list[Proposal], list[str]]:
     """Commitments with the due date each one names; problems with dates that cannot be used."""
     found, problems = [], []
-    for item in lines(text):
+    for item in [part for line in lines(text) for part in _dated_parts(line, today)]:
         try:
             found.append(Proposal(text=item, due=read_due(item, today=today)))
         except PastDateError as exc:
