@@ -46,7 +46,7 @@ def week_bars(weeks: list[Week], today: date | None = None, width: int = 16) -> 
     used = [i for i, w in enumerate(weeks) if w.reviewed or w.dropped or w.mood is not None]
     if not used:
         return Text(
-            "Nothing reviewed in these weeks yet: the weekly review (coach weekly) starts it.", style="dim"
+            "Nothing reviewed in these weeks yet: the weekly review (v on Home) starts it.", style="dim"
         )
     weeks = weeks[used[0] :]  # from the first week with something in it
     text = Text()

@@ -258,8 +258,8 @@ class HistoryScreen(BrowseScreen):
             return
         # a goal, commitment or meeting: its indexed text is what there is to show here
         self.query_one("#session-head", Static).update(Text(f"{hit.title}  {hit.citation}", style="bold"))
-        self.query_one("#session-summary", Document).show("")
-        self.query_one("#session-turns", Static).update(Text(hit.text))
+        self.query_one("#session-summary", Document).show(hit.text)  # a meeting's brief is Markdown
+        self.query_one("#session-turns", Static).update("")
 
     def action_focus_search(self) -> None:
         self.query_one("#history-search", Input).focus()
