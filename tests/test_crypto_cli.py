@@ -290,3 +290,23 @@ def test_a_passphrase_change_killed_midway_opens_with_one_of_the_two(
             timeout=120,
         )
         assert listed.returncode == 0 and "Ana" in listed.stdout, listed.stderr
+
+
+def test_an_encrypted_export_travels_and_imports_with_its_own_passphrase(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    ok(capsys, "profile", "add", "Ana")
+    ok(capsys, "goal", "add", f"Plan the {SECRET}")
+    out = tmp_path / "export.coach"
+    code, _, err = coach(capsys, "export", "--encrypt")
+    assert code == 2 and "--out" in err
+    use(monkeypatch, tmp_path, "an export passphrase", "COACH_EXPORT_PASSPHRASE_FILE")
+    ok(capsys, "export", "--encrypt", "--out", str(out))
+    assert SECRET.encode() not in out.read_bytes() and b"Ana" not in out.read_bytes()
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "other"))
+    use(monkeypatch, tmp_path, "not the export passphrase", "COACH_EXPORT_PASSPHRASE_FILE")
+    code, _, err = coach(capsys, "import", "coach", str(out))
+    assert code == 2 and "does not open" in err
+    use(monkeypatch, tmp_path, "an export passphrase", "COACH_EXPORT_PASSPHRASE_FILE")
+    ok(capsys, "import", "coach", str(out))
+    assert SECRET in ok(capsys, "goal", "list")

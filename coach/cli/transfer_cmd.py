@@ -197,13 +197,21 @@ def export(
     all_profiles: Annotated[
         bool, typer.Option("--all-profiles", help="Every profile, not the active one.")
     ] = False,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt", help="JSON only, with --out: sealed with a passphrase of its own (asked twice)."
+        ),
+    ] = False,
 ) -> None:
-    """Export goals, milestones, commitments, sessions, meetings and your notes."""
+    """Export goals, milestones, commitments, sessions, meetings and your notes; in clear unless --encrypt."""
     from coach.transfer.exporter import dumps, export_doc
     from coach.transfer.markdown_export import check_target, write_markdown
 
     if fmt not in ("json", "markdown"):
         raise InputError(f"unknown export format '{fmt}' (use json or markdown)")
+    if encrypt and (fmt != "json" or out is None):
+        raise InputError("--encrypt writes a JSON export to a file: add --out FILE (and --format json)")
     if fmt == "json" and out is not None and (out.exists() or not out.parent.is_dir()):
         raise InputError(
             f"{out} already exists; choose another path or remove it first"
@@ -220,7 +228,12 @@ def export(
     if fmt == "json" and out is None:
         sys.stdout.write(dumps(doc))
         return
-    if fmt == "json":
+    if fmt == "json" and encrypt:
+        from coach.crypto import export_file, sealed
+
+        assert out is not None
+        sealed.write_bytes(out, export_file.seal(dumps(doc), export_file.passphrase(new=True)))
+    elif fmt == "json":
         assert out is not None
         write_private(out, dumps(doc))
     else:

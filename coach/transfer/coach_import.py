@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from coach.crypto import sealed
+from coach.crypto import export_file, sealed
 from coach.errors import InputError
 from coach.models import Commitment, Goal, Meeting, Milestone, Profile, Session, Turn
 from coach.paths import DIR_MODE
@@ -68,7 +68,11 @@ class CoachImportReport:
 
 
 def load(path: Path) -> dict[str, Any]:
-    data = read_json(path)
+    if export_file.is_sealed(path):  # coach export --encrypt
+        text = export_file.open_text(path.read_bytes(), export_file.passphrase(new=False), str(path))
+        data = json.loads(text)
+    else:
+        data = read_json(path)
     got = sniff(data)
     if got != "coach":
         hint = f": use 'coach import {got} {path}'" if got else ""
