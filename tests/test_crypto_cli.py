@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -310,3 +311,39 @@ def test_an_encrypted_export_travels_and_imports_with_its_own_passphrase(
     use(monkeypatch, tmp_path, "an export passphrase", "COACH_EXPORT_PASSPHRASE_FILE")
     ok(capsys, "import", "coach", str(out))
     assert SECRET in ok(capsys, "goal", "list")
+
+
+def test_a_remembered_passphrase_opens_without_asking_until_forgotten(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        held: ClassVar[dict[tuple[str, str], str]] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.held.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.held[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.held.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        encrypted_home(capsys, monkeypatch, tmp_path)
+        out = ok(capsys, "unlock", "--remember")
+        assert "logged-in account" in " ".join(out.split()) and "Remembered" in out
+        monkeypatch.delenv("COACH_PASSPHRASE_FILE")
+        forget_in_process()
+        assert "Ana" in ok(capsys, "profile", "list")  # no prompt, no file: the keyring
+        ok(capsys, "unlock", "--forget")
+        forget_in_process()
+        code, _, err = coach(capsys, "profile", "list")
+        assert code == 2 and "COACH_PASSPHRASE_FILE" in err and not Memory.held
+    finally:
+        keyring.set_keyring(previous)
