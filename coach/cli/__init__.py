@@ -17,7 +17,6 @@ from coach.cli import (
     commitment,
     config_cmd,
     crypto_cmd,
-    crypto_cmd,
     doctor,
     flows_cmd,
     goal,
@@ -60,7 +59,6 @@ app.command("export")(transfer_cmd.export)
 app.command("backup")(transfer_cmd.backup)
 app.command("restore")(transfer_cmd.restore)
 goal.app.command("new")(flows_cmd.goal_new)
-crypto_cmd.register(app)
 crypto_cmd.register(app)
 app.command("today")(today_cmd.today)
 app.command("weekly")(weekly_cmd.weekly)
