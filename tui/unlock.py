@@ -174,7 +174,8 @@ class FirstRunApp(App[bool]):
                     "(a lost laptop, a synced folder or a backup reveals nothing). You also get a recovery "
                     "key, shown once. Lose both and nobody can read it again. You can change your mind later "
                     "with coach encrypt or coach decrypt."
-                )
+                ),
+                id="intro",
             )
             with Horizontal(id="choice"):
                 yield Button("Encrypt this data home", id="encrypt", variant="primary")
@@ -235,7 +236,7 @@ class FirstRunApp(App[bool]):
     def show_recovery(self, recovery_key: str) -> None:
         from coach.crypto.actions import RECOVERY_NOTE
 
-        for wid in ("#new", "#again"):
+        for wid in ("#new", "#again", "#intro"):
             self.query_one(wid).display = False
         self.say(RECOVERY_NOTE)
         self.query_one("#recovery-key", Static).update(Text(recovery_key))
