@@ -347,3 +347,23 @@ def test_a_remembered_passphrase_opens_without_asking_until_forgotten(
         assert code == 2 and "COACH_PASSPHRASE_FILE" in err and not Memory.held
     finally:
         keyring.set_keyring(previous)
+
+
+def test_decrypt_gives_back_a_plain_home_with_everything_in_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    plain_home_with_records(home)
+    use(monkeypatch, tmp_path, PASS)
+    ok(capsys, "encrypt")
+    ok(capsys, "backup")
+    forget_in_process()
+    assert "readable by anyone" in ok(capsys, "decrypt", "--yes")
+    monkeypatch.delenv("COACH_PASSPHRASE_FILE")
+    forget_in_process()
+    assert not header_path(home).exists() and (home / "coach.db").read_bytes()[:6] == b"SQLite"
+    assert SECRET in ok(capsys, "goal", "list")
+    assert Draft(home, "Ana", "gibbs").load() == f"draft about the {SECRET}"
+    assert SECRET in (home / "knowledge" / "shared" / "mine.md").read_text(encoding="utf-8")
+    backups = list((home / "backups").glob("*.db"))
+    assert backups and all(b.read_bytes()[:6] == b"SQLite" for b in backups)
+    assert not list((home / "backups").glob("*.keys"))
