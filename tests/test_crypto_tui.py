@@ -160,3 +160,20 @@ async def test_home_and_a_reflection_on_an_encrypted_home(home: Path, embedder: 
         if path.is_file():
             data = path.read_bytes().lower()
             assert b"ravelsong" not in data, path
+
+
+def test_a_passphrase_file_skips_the_unlock_screen_and_a_bad_key_file_is_named(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.crypto import DamagedHeader
+    from tui.unlock import before_home
+
+    encrypted(home)
+    secret = tmp_path / "pass"
+    secret.write_text(PASS + "\n", encoding="utf-8")
+    monkeypatch.setenv("COACH_PASSPHRASE_FILE", str(secret))
+    assert before_home() is None and unlocked(home) is not None
+    forget_in_process()
+    header_path(home).write_text("{}", encoding="utf-8")
+    with pytest.raises(DamagedHeader, match="damaged"):
+        before_home()
