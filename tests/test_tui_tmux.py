@@ -34,6 +34,8 @@ class Tmux:
         self.socket = f"coach-test-{uuid.uuid4().hex[:8]}"
         self.home = home
         self.width, self.height = width, height
+        self.first_run = False
+        """Offer to encrypt a brand-new home first, as a new user sees it; off: straight to Home."""
 
     def tmux(self, *args: str) -> str:
         out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
@@ -42,7 +44,7 @@ class Tmux:
     def start(self) -> None:
         env = {
             "COACH_HOME": str(self.home),
-            "COACH_ENCRYPT_PROMPT": "0",  # straight to Home: the first-run choice has its own tests
+            "COACH_ENCRYPT_PROMPT": "1" if self.first_run else "0",
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "ANONYMIZED_TELEMETRY": "False",

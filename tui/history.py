@@ -202,7 +202,10 @@ class HistoryScreen(BrowseScreen):
             if ready and not exact:
                 hits = coach.search(query, kind="history", k=RESULTS)
             else:
-                # sync=False: syncing could embed new records, which means loading the model and waiting
+                # sync=False: syncing could embed new records, which means loading the model and waiting;
+                # the words of what was written since start-up are caught up without it
+                if not ready:
+                    coach.index.sync_catalogue()
                 hits = coach.searcher.search(
                     query, profile_id=profile_id, kind="history", k=RESULTS, mode="lexical", sync=False
                 )
@@ -229,10 +232,10 @@ class HistoryScreen(BrowseScreen):
             results.add_options([None] if i else [])  # a rule between results keeps them apart
             results.add_option(Option(hit_prompt(hit, query), id=str(i)))
         count = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”"
-        if not ready:
-            count += " holding the words (search is still warming up)"
-        elif self.exact:
+        if self.exact:
             count += " holding every word"
+        elif not ready:
+            count += " holding the words (search is still warming up)"
         status = Text(count)
         status.append("  ↑↓ preview · ^t exact words · Esc clears", style="dim")
         self.query_one("#search-status", Static).update(status)

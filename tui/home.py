@@ -59,13 +59,13 @@ class HomeScreen(CoachScreen):
     def on_mount(self) -> None:
         for field in self.query("#new-profile").results(Input):
             field.focus()
-        self._load_today()
+        self._load_today(not self.query("#new-profile"))
 
-    def _load_today(self) -> None:
+    def _load_today(self, profile: bool) -> None:
         """Today's panel reads in a worker, after the first paint; with no profile yet it stays away."""
         panel = self.query_one(TodayPanel)
-        panel.display = not self.query("#new-profile")
-        if panel.display:
+        panel.display = profile
+        if profile:
             panel.load()
 
     @staticmethod
@@ -98,7 +98,7 @@ class HomeScreen(CoachScreen):
             field.focus()
         self.query_one("#goals", Static).update(self._goals(summary, self.title_cells()))
         self.query_one("#commitments", Static).update(self._commitments(summary))
-        self._load_today()
+        self._load_today(summary is not None)
 
     @staticmethod
     def _who(summary: HomeSummary | None, problem: str) -> Text:

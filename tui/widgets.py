@@ -48,7 +48,8 @@ class StageBar(Static):
 
     def _room(self) -> int:
         """The columns the bar may take: the screen's (the widget itself is only as wide as its text)."""
-        return (self.screen.size.width if self.is_attached else 0) or 80
+        width = (self.screen.size.width if self.is_attached else 0) or 80
+        return width - self.styles.padding.left - self.styles.padding.right
 
     def on_resize(self) -> None:
         if self.stages:
