@@ -137,7 +137,7 @@ def test_a_first_reflection_in_a_real_terminal(term: Tmux, home: Path) -> None:
     screen = term.wait_for("[and that]")  # scrolled to its top; brackets typed by the user shown as typed
     assert "Reflection:" in screen
     term.press("Escape")
-    term.wait_for("Open commitments")
+    term.wait_for("reflection streak")  # the home: the commitment is under Today or Also open
     term.wait_for("Write my wins list by Friday")
     term.press("q")
     # quitting waits for the start-up warm-up (loading the model, indexing the notes) to finish
