@@ -31,6 +31,23 @@ class DueItem:
     partial: bool = False
 
 
+def _due_item(row: Any, today: date) -> DueItem:
+    """A commitment row (id, text, due, status) as a DueItem counted from today."""
+    due = date.fromisoformat(row["due"])
+    return DueItem(int(row["id"]), row["text"], due, (due - today).days, row["status"] == "partial")
+
+
+def days_text(days: int) -> str:
+    """A day counted from today, as said: today, tomorrow, yesterday, in 3 days, 3 days ago."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
 @dataclass(frozen=True)
 class MilestoneItem:
     id: int
@@ -118,16 +135,7 @@ def build_today(
         " AND due IS NOT NULL AND due <= ? ORDER BY due, id",
         (profile_id, (today + timedelta(days=max(ahead, 0))).isoformat()),
     )
-    items = [
-        DueItem(
-            int(r["id"]),
-            r["text"],
-            d := date.fromisoformat(r["due"]),
-            (d - today).days,
-            r["status"] == "partial",
-        )
-        for r in rows
-    ]
+    items = [_due_item(r, today) for r in rows]
     return Today(
         today=today,
         overdue=[i for i in items if i.days < 0],
@@ -183,16 +191,7 @@ def _next_meeting(store: Store, profile_id: int, today: date) -> NextMeeting | N
         date=when,
         days=(when - today).days,
         prepared=bool((row["brief"] or "").strip()),
-        to_review=[
-            DueItem(
-                int(r["id"]),
-                r["text"],
-                d := date.fromisoformat(r["due"]),
-                (d - today).days,
-                r["status"] == "partial",
-            )
-            for r in due
-        ],
+        to_review=[_due_item(r, today) for r in due],
     )
 
 

@@ -19,7 +19,8 @@ from coach.services import Coach
 from tui.app import CoachApp
 from tui.data import DataPane
 from tui.home import HomeScreen
-from tui.settings import LLMPane, ProfilePane, SettingsScreen, Toggle
+from tui.settings import LLMPane, ProfilePane, SettingsScreen
+from tui.toggle import Toggle
 
 FIX = Path(__file__).parent / "fixtures" / "transfer"
 

@@ -15,7 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from coach.errors import InputError
-from tui.settings import SettingsPane, Toggle, problem
+from tui.settings import SettingsPane, problem
+from tui.toggle import Toggle
 
 if TYPE_CHECKING:
     from coach.transfer.coach_import import CoachImportReport

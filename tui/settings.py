@@ -30,6 +30,7 @@ from coach import config
 from coach.errors import CoachError
 from coach.models import ROLES
 from tui.base import CoachScreen
+from tui.toggle import Toggle
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
@@ -62,28 +63,6 @@ def tab_bindings() -> list[BindingType]:
         Binding(t.key, f"show_tab('{t.pane}')", t.short, id=f"settings.{t.pane}", tooltip=f"Show {t.title}")
         for t in TABS
     ]
-
-
-class Toggle(Checkbox):
-    """A checkbox that says its state in words and leaves its box empty when off: not colour alone."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle")]
-
-    def __init__(
-        self, label: str = "", value: bool = False, *, words: tuple[str, str] = ("off", "on"), id: str
-    ) -> None:
-        self.caption, self.words = label, words
-        super().__init__(self.wording(value), value, id=id, compact=True)
-        self.BUTTON_INNER = "X" if value else " "
-
-    def wording(self, value: bool) -> str:
-        word = self.words[value]
-        return f"{self.caption}: {word}" if self.caption else word
-
-    def watch_value(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
-        self.label = self.wording(self.value)
-        super().watch_value()
 
 
 def problem(exc: Exception) -> str:

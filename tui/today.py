@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from coach.dates import show_date
-from coach.today import DueItem, OnThisDay, Today
+from coach.today import DueItem, OnThisDay, Today, days_text
 from tui.charts import week_mood
 
 if TYPE_CHECKING:
@@ -24,23 +24,13 @@ SHOWN = 5
 """Items listed per group before "… and N more"."""
 
 
-def _when(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
 def _items(text: Text, items: list[DueItem], today: date, style: str) -> None:
     for item in items[:SHOWN]:
         text.append("\n● " if item.days < 0 else "\n○ ", style=style)
         text.append(item.text)
         if item.partial:
             text.append("  partly done", style="yellow")
-        label = f"was due {show_date(item.due, today)}" if item.days < 0 else f"due {_when(item.days)}"
+        label = f"was due {show_date(item.due, today)}" if item.days < 0 else f"due {days_text(item.days)}"
         text.append(f"  {label}", style=style or "dim")
     if len(items) > SHOWN:
         text.append(f"\n  … and {len(items) - SHOWN} more", style="dim")
@@ -74,12 +64,12 @@ def today_text(t: Today) -> Text:
         for ms in t.milestones[:SHOWN]:
             text.append("\n◆ ", style="red" if ms.days < 0 else "cyan")
             text.append(ms.title)
-            text.append(f"  {ms.goal}, due {_when(ms.days)}", style="dim")
+            text.append(f"  {ms.goal}, due {days_text(ms.days)}", style="dim")
     if t.next_meeting is not None:
         m = t.next_meeting
         text.append("\nNext meeting: ", style="bold")
         text.append(m.group)
-        text.append(f", {show_date(m.date, t.today, weekday=True)} ({_when(m.days)})", style="dim")
+        text.append(f", {show_date(m.date, t.today, weekday=True)} ({days_text(m.days)})", style="dim")
         if m.to_review:
             text.append(f"\n  {len(m.to_review)} to review there", style="dim")
         text.append(

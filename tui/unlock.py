@@ -12,7 +12,9 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Static
+
+from tui.toggle import Toggle
 
 REMEMBER_MEANING = (
     "Remembering keeps the passphrase in your system's keyring: anyone using your logged-in account "
@@ -22,6 +24,8 @@ CSS = """
 Screen { align: center middle; }
 #box { width: 72; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
 #box Input, #box Checkbox { margin-top: 1; }
+#box Input:focus { border-left: thick $accent; }
+#box Checkbox:focus { border-left: thick $accent; }
 #message { color: $warning; margin-top: 1; height: auto; }
 #hint { color: $text-muted; margin-top: 1; }
 #recovery-key { text-style: bold; margin: 1 0; }
@@ -53,7 +57,7 @@ class UnlockApp(App[bool]):
             yield Input(placeholder="Passphrase", password=True, id="passphrase")
             yield Input(placeholder="New passphrase", password=True, id="new", classes="recovery")
             yield Input(placeholder="The same again", password=True, id="again", classes="recovery")
-            yield Checkbox("Remember it in the system keyring", id="remember")
+            yield Toggle("Remember it in the system keyring", id="remember")
             yield Static(Text(REMEMBER_MEANING), id="hint")
             yield Static("", id="message")
         yield Footer()
@@ -93,7 +97,7 @@ class UnlockApp(App[bool]):
         if self.recovering:
             self.recover(secret, self.query_one("#new", Input).value, self.query_one("#again", Input).value)
         else:
-            self.unlock(secret, self.query_one("#remember", Checkbox).value)
+            self.unlock(secret, self.query_one("#remember", Toggle).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def unlock(self, passphrase: str, remember: bool) -> None:

@@ -11,7 +11,7 @@ from coach.cli.common import active, emit_json, open_store, say
 from coach.cli.state import profile_of
 from coach.config import load_settings
 from coach.dates import parse_date, show_date
-from coach.today import DueItem, Today, build_today
+from coach.today import DueItem, Today, build_today, days_text
 
 DateOpt = Annotated[
     str | None,
@@ -23,16 +23,6 @@ DateOpt = Annotated[
 
 def as_of(raw: str | None) -> date:
     return parse_date(raw, allow_past=True) if raw else date.today()
-
-
-def days_text(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
 def _item(item: DueItem, today: date) -> str:
