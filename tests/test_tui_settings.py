@@ -590,3 +590,19 @@ async def test_results_come_into_view_and_pop_up_at_80x24(coach: Coach, tmp_path
         await pilot.pause()
         assert llm.max_scroll_y > 0 and llm.can_view_entire(llm.query_one("#llm-result"))  # scrolled to it
         assert any("guided engine" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize(
+    ("encrypted", "said", "command"), [(False, "Off:", "coach encrypt"), (True, "On:", "coach passphrase")]
+)
+async def test_the_data_tab_says_whether_the_home_is_encrypted(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch, encrypted: bool, said: str, command: str
+) -> None:
+    # the encrypted home itself is driven end to end in tests/test_crypto_tui.py; here, what the tab says
+    monkeypatch.setattr("coach.crypto.is_encrypted", lambda home: encrypted)
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, "Ana", warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, "tab-data")
+        shown = plain(screen.query_one("#encryption-state"))
+        assert shown.startswith(said) and command in shown

@@ -151,6 +151,29 @@ class DataPane(SettingsPane):
                 yield Button("Restore", id="restore-run", variant="warning", compact=True)
             yield Static(id="restore-report", classes="report")
 
+        with Vertical(classes="section", id="encryption-section"):
+            yield Static(Text("Encryption"), classes="heading")
+            yield Static(self.encryption_text(), id="encryption-state")
+
+    def encryption_text(self) -> Text:
+        """Whether this home is encrypted, and the commands that change it (they need the home closed)."""
+        from coach.crypto import is_encrypted
+
+        if is_encrypted(self.coach_app.store.home):
+            text = Text("On: the store, drafts, notes and backups are encrypted with your passphrase.\n")
+            text.append(
+                "To change the passphrase, quit and run coach passphrase; coach decrypt makes it plain.",
+                style="dim",
+            )
+            return text
+        text = Text("Off: anyone with these files can read them.\n")
+        text.append(
+            "To encrypt this home in place, quit and run coach encrypt (you choose a passphrase and get a "
+            "recovery key); see the README's \u201cPrivate at rest\u201d.",
+            style="dim",
+        )
+        return text
+
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
         for report in self.query(".report"):
