@@ -78,7 +78,7 @@ def today_text(t: Today) -> Text:
     if t.empty:
         text.append("\nNothing due. A clear day.", style="dim")
     if t.weekly_review_due:
-        text.append("\nIt is your review day: the weekly review is waiting.", style="green")
+        text.append("\nIt is your review day: the weekly review is waiting (press v).", style="green")
     if t.on_this_day is not None:
         text.append("\n\n")
         text.append_text(on_this_day_text(t.on_this_day, t.today))
