@@ -114,6 +114,10 @@ class CoachApp(App[int]):
                 raise CoachError(f"coach could not start: {self._coach_error}")
         return self._coach
 
+    def services_loaded(self) -> bool:
+        """The settings and services are loaded (they load in a thread just after the first paint)."""
+        return self._coach is not None and self._coach_ready.is_set()
+
     def active_profile_name(self) -> str | None:
         """--profile, else the profile setting (read directly until the settings have loaded)."""
         if self.profile_name:
@@ -182,6 +186,7 @@ class CoachApp(App[int]):
             return
         from coach.config import problems
 
+        self.refresh_home()  # what waited for the services (Today's panel) reads now
         for problem in [*problems(), *self._keymap_problems]:  # ignored for its default: said here
             self.notify(problem, title="Setting ignored", severity="warning", markup=False, timeout=12)
         if not self.warm:

@@ -62,10 +62,11 @@ class HomeScreen(CoachScreen):
         self._load_today(not self.query("#new-profile"))
 
     def _load_today(self, profile: bool) -> None:
-        """Today's panel reads in a worker, after the first paint; with no profile yet it stays away."""
+        """Today's panel reads in a worker once the services have loaded (the app refreshes the home then):
+        reading it alongside them would hold the event loop up. With no profile yet it stays away."""
         panel = self.query_one(TodayPanel)
         panel.display = profile
-        if profile:
+        if profile and self.coach_app.services_loaded():
             panel.load()
 
     @staticmethod

@@ -109,7 +109,6 @@ class TodayPanel(Static):
 
     @work(thread=True, exclusive=True, group="today-panel", exit_on_error=False)
     def load(self, on: date | None = None) -> None:
-        from coach.config import load_settings
         from coach.errors import CoachError
         from coach.today import build_today
 
@@ -117,7 +116,7 @@ class TodayPanel(Static):
         try:
             store = app.store
             profile = store.active_profile(app.active_profile_name())
-            settings = load_settings()
+            settings = app.coach.settings
             found = build_today(
                 store,
                 profile.id or 0,
