@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -14,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from coach.errors import CoachError
+from coach.errors import CoachError, InputError
 
 if TYPE_CHECKING:
     from coach.today import Today
@@ -254,3 +255,53 @@ def pick_method(which: Callable[[str], str | None] = shutil.which) -> Method:
     if which("systemctl") and run_dir is not None and run_dir.is_dir():
         return "systemd"
     return "cron"
+
+
+def parse_at(raw: str) -> time:
+    """A time of day as HH:MM (09:00), or InputError."""
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
+        raise InputError(f"the time must be HH:MM, e.g. 09:00, not '{raw[:20]}'")
+    return time.fromisoformat(raw)
+
+
+def places() -> tuple[str, Path, str | None]:
+    """The crontab command, the unit folder and systemctl: the person's own unless the environment says
+    otherwise (COACH_CRONTAB, COACH_SYSTEMD_USER_DIR, COACH_SYSTEMCTL; an empty COACH_SYSTEMCTL skips it)."""
+    env = os.environ
+    unit_dir = Path(env["COACH_SYSTEMD_USER_DIR"]) if env.get("COACH_SYSTEMD_USER_DIR") else None
+    systemctl = env.get("COACH_SYSTEMCTL", "systemctl") or None
+    return env.get("COACH_CRONTAB") or "crontab", unit_dir or default_unit_dir(), systemctl
+
+
+def install_daily(method: str, at: time, profile: str | None, uninstall: bool) -> dict[str, Any]:
+    """Add (or with uninstall, remove) the daily job: a systemd user timer or a crontab line, idempotently.
+    What was done, as the CLI's --json prints it."""
+    crontab, unit_dir, systemctl = places()
+    chosen = pick_method() if method == "auto" else method
+    if uninstall:
+        removed: list[str] = []
+        if (method in ("auto", "systemd")) and uninstall_systemd(unit_dir, systemctl=systemctl):
+            removed.append("systemd")
+        cron_here = method == "cron" or shutil.which(crontab.split()[0]) is not None
+        if method in ("auto", "cron") and cron_here and uninstall_cron(crontab=crontab):
+            removed.append("cron")
+        return {"action": "uninstall", "removed": removed}
+    command, env = remind_command(profile), job_env()
+    if chosen == "systemd":
+        changed = install_systemd(units(command, at, env), unit_dir, systemctl=systemctl)
+        where = str(unit_dir / f"{UNIT}.timer")
+    else:
+        line = cron_line(command, at, {**env, **session_bus()})
+        changed = install_cron(line, crontab=crontab)
+        where = "crontab"
+    from coach.config import load_settings
+
+    quiet = load_settings().quiet_hours
+    return {
+        "action": "install",
+        "method": chosen,
+        "changed": changed,
+        "where": where,
+        "at": f"{at:%H:%M}",
+        "in_quiet_hours": in_quiet_hours(at, quiet),
+    }

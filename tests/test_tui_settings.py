@@ -444,8 +444,8 @@ async def test_keys_for_the_tabs_and_a_footer_of_the_keys_that_apply(coach: Coac
         screen = await open_settings(app, pilot, "tab-profile")
         tabs = screen.query_one("#settings-tabs", TabbedContent)
         labels = [str(t.label) for t in screen.query(Tab)]
-        assert labels == ["1 Profile", "2 Language model", "3 Data"]
-        assert shown_keys(screen) == {"escape", "1", "2", "3"}
+        assert labels == ["1 Profile", "2 Language model", "3 Data", "4 Between sessions"]
+        assert shown_keys(screen) == {"escape", "1", "2", "3", "4"}
         assert screen.active_bindings["escape"].binding.description == "Back"
 
         await pilot.press("3")
@@ -467,7 +467,7 @@ async def test_keys_for_the_tabs_and_a_footer_of_the_keys_that_apply(coach: Coac
         await pilot.press("escape")  # out of the field, still in Settings, onto the tab bar
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen) and screen.focused is screen.query_one(Tabs)
-        assert shown_keys(screen) == {"escape", "1", "2", "3"}
+        assert shown_keys(screen) == {"escape", "1", "2", "3", "4"}
         await pilot.press("3")
         await pilot.pause()
         assert tabs.active == "tab-data" and timeout.value == "12"

@@ -181,6 +181,16 @@ APP_ACTIONS: tuple[Action, ...] = (
         ("restore", "recover", "backup"),
         route="s 3",
     ),
+    Action(
+        "coach.reminders",
+        None,
+        "Reminders",
+        "Daily reminder and calendar",
+        "Settings, Between sessions: a daily reminder, the calendar file, how far ahead",
+        "settings('tab-between', 'remind-at')",
+        ("remind", "reminder", "notification", "calendar", "ics", "cron", "quiet hours", "review day"),
+        route="s 4",
+    ),
     Action("coach.home", "h", "Home", "Home", "Back to the home screen", "home", ("start", "main")),
     Action("coach.quit", "q", "Quit", "Quit", "Leave coach", "app.quit", ("exit", "close"), scope="home"),
 )

@@ -52,6 +52,7 @@ TABS = (
     SettingsTab("1", "tab-profile", "Profile", "Profile", "profile-select"),
     SettingsTab("2", "tab-llm", "Language model", "Model", "llm_provider"),
     SettingsTab("3", "tab-data", "Data", "Data", "import-format"),
+    SettingsTab("4", "tab-between", "Between sessions", "Reminders", "remind-at"),
 )
 
 
@@ -379,9 +380,15 @@ class SettingsScreen(CoachScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        from tui.data import DataPane  # it builds on SettingsPane, defined above
+        from tui.between import BetweenPane  # these build on SettingsPane, defined above
+        from tui.data import DataPane
 
-        panes = {"tab-profile": ProfilePane, "tab-llm": LLMPane, "tab-data": DataPane}
+        panes = {
+            "tab-profile": ProfilePane,
+            "tab-llm": LLMPane,
+            "tab-data": DataPane,
+            "tab-between": BetweenPane,
+        }
         yield Header()
         with TabbedContent(id="settings-tabs"):
             for tab in TABS:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-from datetime import datetime, time
-from pathlib import Path
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 import typer
 
@@ -18,51 +14,6 @@ from coach.cli.today_cmd import DateOpt, as_of, lines
 from coach.config import load_settings
 from coach.errors import InputError
 from coach.today import build_today
-
-
-def _at(raw: str) -> time:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
-        raise InputError(f"--at must be HH:MM, e.g. 09:00, not '{raw[:20]}'")
-    return time.fromisoformat(raw)
-
-
-def _places() -> tuple[str, Path, str | None]:
-    """The crontab command, the unit folder and systemctl: the person's own unless the environment says
-    otherwise (COACH_CRONTAB, COACH_SYSTEMD_USER_DIR, COACH_SYSTEMCTL; an empty COACH_SYSTEMCTL skips it)."""
-    env = os.environ
-    unit_dir = Path(env["COACH_SYSTEMD_USER_DIR"]) if env.get("COACH_SYSTEMD_USER_DIR") else None
-    systemctl = env.get("COACH_SYSTEMCTL", "systemctl") or None
-    return env.get("COACH_CRONTAB") or "crontab", unit_dir or remind.default_unit_dir(), systemctl
-
-
-def _install(method: str, at: time, profile: str | None, uninstall: bool) -> dict[str, Any]:
-    crontab, unit_dir, systemctl = _places()
-    chosen = remind.pick_method() if method == "auto" else method
-    if uninstall:
-        removed: list[str] = []
-        if (method in ("auto", "systemd")) and remind.uninstall_systemd(unit_dir, systemctl=systemctl):
-            removed.append("systemd")
-        cron_here = method == "cron" or shutil.which(crontab.split()[0]) is not None
-        if method in ("auto", "cron") and cron_here and remind.uninstall_cron(crontab=crontab):
-            removed.append("cron")
-        return {"action": "uninstall", "removed": removed}
-    command, env = remind.remind_command(profile), remind.job_env()
-    if chosen == "systemd":
-        changed = remind.install_systemd(remind.units(command, at, env), unit_dir, systemctl=systemctl)
-        where = str(unit_dir / f"{remind.UNIT}.timer")
-    else:
-        line = remind.cron_line(command, at, {**env, **remind.session_bus()})
-        changed = remind.install_cron(line, crontab=crontab)
-        where = "crontab"
-    quiet = load_settings().quiet_hours
-    return {
-        "action": "install",
-        "method": chosen,
-        "changed": changed,
-        "where": where,
-        "at": f"{at:%H:%M}",
-        "in_quiet_hours": remind.in_quiet_hours(at, quiet),
-    }
 
 
 def remind_cmd(
@@ -92,7 +43,7 @@ def remind_cmd(
     if install and uninstall:
         raise InputError("choose --install or --uninstall, not both")
     if install or uninstall:
-        done = _install(method, _at(at), profile_of(ctx), uninstall)
+        done = remind.install_daily(method, remind.parse_at(at), profile_of(ctx), uninstall)
         if json_out:
             emit_json(done)
         elif not quiet:
