@@ -16,9 +16,9 @@ from coach.engine.flows import load_flows
 from coach.models import Commitment, Goal, Milestone, Session, Turn
 from coach.services import Coach
 from tests.test_tui import plain
+from tui.actions import all_actions
 from tui.app import CoachApp
 from tui.browse import BrowseScreen, Document, Form
-from tui.actions import all_actions
 from tui.commitments import CommitmentsScreen
 from tui.conversation import ConversationScreen
 from tui.goals import GoalsScreen
