@@ -108,6 +108,21 @@ async def test_a_new_home_can_stay_plain(home: Path) -> None:
     assert app.return_value is True and not is_encrypted(home)
 
 
+async def test_encrypt_pressed_by_mistake_goes_back_to_the_choice(home: Path) -> None:
+    app = FirstRunApp(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # Encrypt has the focus: a new user pressing Enter lands in the fields
+        await pilot.pause()
+        assert app.query_one("#new").display
+        await pilot.press(*"Maya", "escape")
+        await pilot.pause()
+        assert not app.query_one("#new").display and app.query_one("#choice").display
+        assert app.focused is app.query_one("#plain")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_value is True and not is_encrypted(home)
+
+
 async def test_home_and_a_reflection_on_an_encrypted_home(home: Path, embedder: Any, tmp_path: Path) -> None:
     """Unlock, then the app as `coach` runs it: Home paints from the encrypted store, a reflection is
     stored and indexed; afterwards no file under the home holds its words."""

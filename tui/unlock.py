@@ -163,7 +163,10 @@ class FirstRunApp(App[bool]):
 
     TITLE = "coach"
     CSS = CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit"),
+        Binding("escape", "choose_again", "Back to the choice"),
+    ]
 
     def __init__(self, home: Path) -> None:
         super().__init__()
@@ -199,6 +202,23 @@ class FirstRunApp(App[bool]):
     def say(self, message: str) -> None:
         self.query_one("#message", Static).update(Text(message))
 
+    def choosing_passphrase(self) -> bool:
+        """The passphrase fields are showing and nothing has been encrypted yet."""
+        fields = list(self.query(Input))
+        return all(f.display and not f.disabled for f in fields)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.choosing_passphrase() if action == "choose_again" else True
+
+    def action_choose_again(self) -> None:
+        """Encrypt was pressed by mistake (or a second thought): back to the two buttons, fields cleared."""
+        for field in self.query(Input):
+            field.value = ""
+            field.display = False
+        self.say("")
+        self.query_one("#choice").display = True
+        self.query_one("#plain", Button).focus()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "plain":
             self.exit(True)
@@ -207,6 +227,7 @@ class FirstRunApp(App[bool]):
             for wid in ("#new", "#again"):
                 self.query_one(wid).display = True
             self.query_one("#new", Input).focus()
+            self.refresh_bindings()
         elif event.button.id == "done":
             self.exit(True)
 
