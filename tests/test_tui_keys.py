@@ -14,7 +14,7 @@ from coach.models import Session, Turn
 from coach.services import Coach
 from tests.test_tui import plain
 from tests.test_tui_screens import SIZE, seed, until
-from tui.actions import APP_ACTIONS, all_actions, hint_line, keymap_problems
+from tui.actions import APP_ACTIONS, all_actions, hint_line, read_keymap
 from tui.app import CoachApp
 from tui.browse import Document
 from tui.commitments import CommitmentsScreen
@@ -42,10 +42,10 @@ def test_one_table_names_each_key_once_and_every_flow_has_an_entry() -> None:
 
 
 def test_keymap_problems_name_the_nearest_action() -> None:
-    assert keymap_problems({"coach.goals": "G"}) == []
-    (problem,) = keymap_problems({"coach.goal": "G"})
+    assert read_keymap({"coach.goals": "G"}) == ({"coach.goals": "G"}, [])
+    (problem,) = read_keymap({"coach.goal": "G"})[1]
     assert "no action 'coach.goal'" in problem and "did you mean coach.goals?" in problem
-    (problem,) = keymap_problems({"coach.goals": ""})
+    (problem,) = read_keymap({"coach.goals": ""})[1]
     assert "give a key" in problem
 
 

@@ -41,8 +41,8 @@ class Action:
     """"everywhere": an app key, live on every screen but in a text field; "home": the home screen's own."""
     footer: bool = False
     """Shown in the home's footer (the rest are in the hint line)."""
-    route: str = ""
-    """For an action with no key of its own, the keys that reach it ("s 3": Settings, then its Data tab)."""
+    tab: str = ""
+    """For a Settings action with no key of its own, its tab's digit: the palette shows "s 3" for it."""
 
 
 # The actions that are not flows, in the order the palette lists them after the flows.
@@ -129,7 +129,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Profile tab",
         "settings('tab-profile')",
         ("profile", "user", "switch", "who", "name", "role"),
-        route="s 1",
+        tab="1",
     ),
     Action(
         "coach.model",
@@ -139,7 +139,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Language model tab: provider, test",
         "settings('tab-llm')",
         ("llm", "model", "ollama", "openai", "llama", "local only"),
-        route="s 2",
+        tab="2",
     ),
     Action(
         "coach.import",
@@ -149,7 +149,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data: jrnl, Day One, Markdown, coach",
         "settings('tab-data', 'import-path')",
         ("import", "jrnl", "day one", "markdown", "load"),
-        route="s 3",
+        tab="3",
     ),
     Action(
         "coach.export",
@@ -159,7 +159,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data tab: JSON or Markdown",
         "settings('tab-data', 'export-out')",
         ("export", "save", "download", "json", "markdown"),
-        route="s 3",
+        tab="3",
     ),
     Action(
         "coach.backup",
@@ -169,7 +169,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data tab: one file to keep",
         "settings('tab-data', 'backup-out')",
         ("backup", "back up", "copy", "save"),
-        route="s 3",
+        tab="3",
     ),
     Action(
         "coach.restore",
@@ -179,7 +179,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Data: replaces the data home",
         "settings('tab-data', 'restore-path')",
         ("restore", "recover", "backup"),
-        route="s 3",
+        tab="3",
     ),
     Action(
         "coach.reminders",
@@ -189,7 +189,7 @@ APP_ACTIONS: tuple[Action, ...] = (
         "Settings, Between sessions: a daily reminder, the calendar file, how far ahead",
         "settings('tab-between', 'remind-at')",
         ("remind", "reminder", "notification", "calendar", "ics", "cron", "quiet hours", "review day"),
-        route="s 4",
+        tab="4",
     ),
     Action("coach.home", "h", "Home", "Home", "Back to the home screen", "home", ("start", "main")),
     Action("coach.quit", "q", "Quit", "Quit", "Leave coach", "app.quit", ("exit", "close"), scope="home"),
@@ -267,39 +267,43 @@ def app_bindings() -> list[Binding]:
 KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc", "space": "Space"}
 
 
-def key_shown(key: str | None, keymap: dict[str, str] | None = None, action_id: str = "") -> str:
-    """A key as the screen names it: "/" for slash, the keymap's key when it gives one."""
-    if not key and action_id and not (keymap and action_id in keymap):
-        route = next((a.route for a in all_actions() if a.id == action_id), "")
-        if route:  # the keys that lead there: the settings key as the keymap has it, then the tab's digit
-            first, _, rest = route.partition(" ")
-            return " ".join([key_shown(first, keymap, "coach.settings"), rest])
-    if keymap and action_id in keymap:
-        key = keymap[action_id].split(",")[0].strip()
-    if not key:
-        return ""
-    return KEY_NAMES.get(key, key.replace("ctrl+", "^"))
+def key_shown(action: Action, keymap: dict[str, str] | None = None) -> str:
+    """The keys that run an action, as the screen names them ("/" for slash, "^w" for ctrl+w), the
+    keymap's when it gives one; for a Settings tab's action, the settings key then the tab's digit."""
+    keymap = keymap or {}
+    key = keymap.get(action.id, action.key)
+    if key:
+        key = key.split(",")[0].strip()
+        return KEY_NAMES.get(key, key.replace("ctrl+", "^"))
+    if action.tab:
+        settings = next(a for a in APP_ACTIONS if a.id == "coach.settings")
+        return f"{key_shown(settings, keymap)} {action.tab}"
+    return ""
 
 
 def hint_line(keymap: dict[str, str] | None = None) -> str:
     """The home's line of keys not in its footer: every keyed action, from the same table."""
     parts = [
-        f"{key_shown(a.key, keymap, a.id)} {a.label.lower()}"
+        f"{key_shown(a, keymap)} {a.label.lower()}"
         for a in all_actions()
         if a.key and not a.footer and a.id != "coach.home"
     ]
     return " · ".join([*parts, "ctrl+p every action"])
 
 
-def keymap_problems(keymap: dict[str, object]) -> list[str]:
-    """Each keymap entry that names no action or gives no key, with the nearest id when there is one."""
+def read_keymap(table: dict[str, object]) -> tuple[dict[str, str], list[str]]:
+    """The entries of a [keymap] table that can be used, and a line for each one that cannot: an id that
+    names no action (with the nearest id when there is one), or no key given as text."""
     ids = [a.id for a in all_actions()]
+    usable: dict[str, str] = {}
     problems = []
-    for name, keys in keymap.items():
+    for name, keys in table.items():
         if name not in ids:
             close = difflib.get_close_matches(name, ids, n=1)
             hint = f" (did you mean {close[0]}?)" if close else f" (ids: {', '.join(ids)})"
             problems.append(f"keymap: no action '{name}'{hint}")
         elif not isinstance(keys, str) or not keys.strip():
             problems.append(f'keymap: {name}: give a key as text, e.g. "g" or "ctrl+g"')
-    return problems
+        else:
+            usable[name] = keys
+    return usable, problems

@@ -19,7 +19,7 @@ from coach.config_file import config_path, configured, read_config
 from coach.drafts import Draft
 from coach.errors import CoachError, LockedError
 from coach.store import Store
-from tui.actions import app_bindings, keymap_problems
+from tui.actions import app_bindings, read_keymap
 from tui.commands import CoachCommands
 
 if TYPE_CHECKING:
@@ -81,9 +81,7 @@ class CoachApp(App[int]):
         if not isinstance(table, dict):
             self._keymap_problems = ['keymap: give a table, e.g. [keymap] then "coach.goals" = "g"']
             return
-        self._keymap_problems = keymap_problems(table)
-        bad = {p.split("'")[1] for p in self._keymap_problems if "'" in p}
-        self.keymap = {k: v for k, v in table.items() if isinstance(v, str) and v.strip() and k not in bad}
+        self.keymap, self._keymap_problems = read_keymap(table)
         self.set_keymap(self.keymap)
 
     async def action_go(self, action: str) -> None:

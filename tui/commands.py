@@ -59,7 +59,7 @@ class CoachCommands(Provider):
         from tui.app import CoachApp
 
         keymap = self.app.keymap if isinstance(self.app, CoachApp) else {}
-        key = key_shown(action.key, keymap, action.id)
+        key = key_shown(action, keymap)
         return name.append_text(f"   {key}", "bold") if key else name
 
     @staticmethod
