@@ -80,11 +80,16 @@ class HomeScreen(CoachScreen):
         """Esc in the name field: the one-key actions (settings, a restore) answer again."""
         self.set_focus(None)
 
+    summary: HomeSummary | None = None
+    """What the home last read from the store: a resize or Today's panel repaints from it, not the store."""
+
     def _summary(self) -> tuple[HomeSummary | None, str]:
         app = self.coach_app
         try:
-            return home_summary(app.store.db, app.active_profile_name(), date.today()), ""
+            self.summary = home_summary(app.store.db, app.active_profile_name(), date.today())
+            return self.summary, ""
         except CoachError as exc:
+            self.summary = None
             return None, str(exc)
 
     def refresh_data(self) -> None:
@@ -125,8 +130,7 @@ class HomeScreen(CoachScreen):
         return max(12, min(TITLE_CELLS, width - 6 - 2 - BAR_CELLS - 6))
 
     def on_resize(self) -> None:
-        summary, _ = self._summary()
-        self.query_one("#goals", Static).update(self._goals(summary, self.title_cells()))
+        self.query_one("#goals", Static).update(self._goals(self.summary, self.title_cells()))
 
     @staticmethod
     def _goals(summary: HomeSummary | None, cells: int = TITLE_CELLS) -> Text:
@@ -149,8 +153,7 @@ class HomeScreen(CoachScreen):
     def on_today_panel_shown(self, event: TodayPanel.Shown) -> None:
         """What Today lists (overdue, due today, coming) is not listed twice: the rest stay below."""
         shown = {item.id for item in (*event.today.overdue, *event.today.due_today, *event.today.coming)}
-        summary, _ = self._summary()
-        self.query_one("#commitments", Static).update(self._commitments(summary, shown))
+        self.query_one("#commitments", Static).update(self._commitments(self.summary, shown))
 
     @staticmethod
     def _commitments(summary: HomeSummary | None, listed: set[int] | None = None) -> Text:
