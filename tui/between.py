@@ -75,14 +75,6 @@ class BetweenPane(SettingsPane):
         for name in FIELDS:
             self.query_one(f"#{name}", Input).value = str(getattr(settings, name))
 
-    def report(self, where: str, text: Text, button: str = "", failed: bool = False) -> None:
-        shown = self.query_one(f"#{where}", Static)
-        shown.update(text)
-        shown.display = True
-        if button:
-            self.busy(button, False)
-        self.finished(shown, text.plain.split("\n")[0], failed)
-
     # --- reminder ---------------------------------------------------------------------------------------
     @on(Button.Pressed, "#remind-install")
     @on(Input.Submitted, "#remind-at")
@@ -106,7 +98,7 @@ class BetweenPane(SettingsPane):
             text, failed = Text(problem(exc), style="red"), True
         else:
             text, failed = Text(remind_said(done)), False
-        self.app.call_from_thread(self.report, "remind-report", text, button, failed)
+        self.app.call_from_thread(self.done, "remind-report", button, text, failed)
 
     # --- calendar ---------------------------------------------------------------------------------------
     @on(Button.Pressed, "#calendar-run")
@@ -115,7 +107,7 @@ class BetweenPane(SettingsPane):
         event.stop()
         raw = self.query_one("#calendar-out", Input).value.strip()
         if not raw:
-            self.report("calendar-report", Text("Type where to write the calendar file.", style="red"))
+            self.done("calendar-report", "", Text("Type where to write the calendar file.", style="red"))
             return
         self.busy("calendar-run", True)
         self.run_export(Path(raw).expanduser(), self.query_one("#calendar-events", Toggle).value)
@@ -133,13 +125,13 @@ class BetweenPane(SettingsPane):
             write_private(target, result.ics.decode("utf-8"))
         except Exception as exc:  # a refused path, a file that is not a coach calendar: said, the path kept
             self.app.call_from_thread(
-                self.report, "calendar-report", Text(problem(exc), style="red"), "calendar-run", True
+                self.done, "calendar-report", "calendar-run", Text(problem(exc), style="red"), True
             )
             return
         events = f"{result.events} event{'' if result.events == 1 else 's'}"
         todos = f"{result.todos} to-do{'' if result.todos == 1 else 's'}"
         text = Text(f"Wrote {target}: {events}, {todos}. Import it again to update them.")
-        self.app.call_from_thread(self.report, "calendar-report", text, "calendar-run")
+        self.app.call_from_thread(self.done, "calendar-report", "calendar-run", text)
 
     # --- settings ---------------------------------------------------------------------------------------
     @on(Input.Submitted, "#remind_ahead_days, #quiet_hours, #review_day")

@@ -179,24 +179,6 @@ class DataPane(SettingsPane):
         for report in self.query(".report"):
             report.display = False
 
-    def say(self, where: str, text: Text) -> Static:
-        """Show progress, a refusal or a result under its section, and scroll it into view."""
-        report = self.query_one(f"#{where}", Static)
-        shown = text.copy()
-        shown.rstrip()  # the reports end each line with a newline
-        report.update(shown)
-        report.display = True
-        report.call_after_refresh(report.scroll_visible, animate=False)
-        return report
-
-    def refuse(self, where: str, message: str) -> None:
-        self.say(where, Text(message, style="red"))
-
-    def done(self, where: str, button: str, text: Text, failed: bool = False) -> None:
-        """A result under its section, scrolled into view; its first line pops up too."""
-        self.busy(button, False)
-        self.finished(self.say(where, text), text.plain.split("\n")[0], failed)
-
     def failed(self, where: str, button: str, exc: Exception) -> None:
         """A failure is shown under its section; every field keeps what was typed."""
         self.query_one("#import-progress").display = False

@@ -118,6 +118,26 @@ class SettingsPane(VerticalScroll):
         elif not on and (given := self.handed.pop(button, None)) is not None and given.has_focus:
             widget.focus(scroll_visible=False)  # unless the person has moved on since
 
+    def say(self, where: str, text: Text) -> Static:
+        """Show progress, a refusal or a result under its section, and scroll it into view."""
+        report = self.query_one(f"#{where}", Static)
+        shown = text.copy()
+        shown.rstrip()  # the reports end each line with a newline
+        report.update(shown)
+        report.display = True
+        report.call_after_refresh(report.scroll_visible, animate=False)
+        return report
+
+    def refuse(self, where: str, message: str) -> None:
+        self.say(where, Text(message, style="red"))
+
+    def done(self, where: str, button: str, text: Text, failed: bool = False) -> None:
+        """A result under its section, scrolled into view; its first line pops up too. The button that
+        started the work (if any) answers again."""
+        if button:
+            self.busy(button, False)
+        self.finished(self.say(where, text), text.plain.split("\n")[0], failed)
+
     def finished(self, shown: Widget, line: str, failed: bool = False) -> None:
         """Work that ran a while is done: scroll its result into view, and pop up its first line."""
         shown.call_after_refresh(shown.scroll_visible, animate=False)
