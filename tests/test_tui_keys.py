@@ -295,3 +295,19 @@ async def test_home_lists_today_once_and_history_shows_on_this_day(
         await pilot.pause()
         panel = app.screen.query_one("#on-this-day")
         assert panel.display and "Heron route at dawn" in plain(panel)
+
+
+async def test_narrow_screens_give_the_conversation_the_side_panels_room(coach: Coach) -> None:
+    from tui.conversation import ConversationScreen
+
+    coach.store.profiles.add("Ana")
+    app = CoachApp(coach, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await app.workers.wait_for_complete()
+        assert app.screen.query_one("#side").display
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        assert app.screen.query_one("#main").size.width == 60

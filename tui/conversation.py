@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
 
 
-SIDE_MIN = 72
-"""The narrowest screen that still shows the side panel of tips and recalls."""
-
-
 def plain_markdown(text: str) -> str:
     """A note's Markdown read as plain text for the side panel: no #, ** or backticks around the words."""
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
@@ -299,10 +295,6 @@ class ConversationScreen(CoachScreen):
     def action_skip(self) -> None:
         if self.engine and not self.busy:
             self._show(self.engine.skip())
-
-    def on_resize(self) -> None:
-        """Below SIDE_MIN columns the side panel gives its room to the conversation."""
-        self.query_one("#side").display = self.size.width >= SIDE_MIN
 
     def action_leave(self) -> None:
         self.app.pop_screen()
