@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from coach.errors import InputError
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _UNITS = {"day": 1, "week": 7, "fortnight": 14}
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
@@ -44,7 +44,7 @@ def show_date(d: date, today: date | None = None, *, weekday: bool = False, long
 
 
 def _weekday(word: str) -> int | None:
-    for i, name in enumerate(_WEEKDAYS):
+    for i, name in enumerate(WEEKDAYS):
         if len(word) >= 3 and name.startswith(word):
             return i
     return None

@@ -7,13 +7,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from coach.dates import WEEKDAYS
+from coach.insights_weekly import week_start
 from coach.streaks import day_of
 
 if TYPE_CHECKING:
     from coach.models import Session
     from coach.store import Store
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKLY_FLOW = "weekly"
 EXCERPT_CHARS = 160
 """The longest "on this day" excerpt, cut at a word."""
@@ -122,7 +123,7 @@ def months_back(day: date, months: int) -> date:
 
 
 def _week_bounds(today: date) -> tuple[date, date]:
-    start = today - timedelta(days=today.weekday())
+    start = week_start(today)
     return start, start + timedelta(days=6)
 
 
