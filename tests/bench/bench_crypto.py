@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench.bench_retrieval import Row, ms, offline, percentile, verdict
+from tests.bench.bench_retrieval import Row, ms, offline, percentile, print_table, verdict
 from tests.bench.bench_tui import COACH, MARKER, child_env, read_until, spawn, stop
 
 TARGET = 1.2
@@ -198,18 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\nencrypted home against plain (same run)")
-    print_table(rows)
+    print_table(rows, "encrypted", "plain")
     return 0
-
-
-def print_table(rows: list[Row]) -> None:
-    heads = Row("metric", "encrypted", "plain", "enc/plain", "target", "")
-    cols = ("metric", "ours", "raw", "ratio", "target", "status")
-    widths = {c: max(len(getattr(r, c)) for r in [heads, *rows]) for c in cols}
-    for i, row in enumerate([heads, *rows]):
-        print("  ".join(getattr(row, c).ljust(widths[c]) for c in cols).rstrip())
-        if i == 0:
-            print("  ".join("-" * widths[c] for c in cols))
 
 
 if __name__ == "__main__":

@@ -67,8 +67,9 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def print_table(rows: list[Row]) -> None:
-    heads = Row("metric", "ours", "raw", "ours/raw", "target", "")
+def print_table(rows: list[Row], ours: str = "ours", raw: str = "raw") -> None:
+    """The rows under their heads; ours and raw name the two sides compared (coach and minimal, ...)."""
+    heads = Row("metric", ours, raw, f"{ours}/{raw}", "target", "")
     cols = ("metric", "ours", "raw", "ratio", "target", "status")
     widths = {c: max(len(getattr(r, c)) for r in [heads, *rows]) for c in cols}
     line = "  ".join("-" * widths[c] for c in cols)

@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_retrieval import Row, ms, offline, print_wall, verdict
+from tests.bench.bench_retrieval import Row, ms, offline, print_table, print_wall, verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -63,16 +63,6 @@ class Minimal(App):
 
 Minimal().run()
 """
-
-
-def print_table(rows: list[Row]) -> None:
-    heads = Row("metric", "coach", "minimal", "coach/minimal", "target", "")
-    cols = ("metric", "ours", "raw", "ratio", "target", "status")
-    widths = {c: max(len(getattr(r, c)) for r in [heads, *rows]) for c in cols}
-    for i, row in enumerate([heads, *rows]):
-        print("  ".join(getattr(row, c).ljust(widths[c]) for c in cols).rstrip())
-        if i == 0:
-            print("  ".join("-" * widths[c] for c in cols))
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -385,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"80x24 pseudo-terminal; {args.runs} launches of each app, alternating; {args.sessions} sessions")
-    print_table(rows + stall_rows)
+    print_table(rows + stall_rows, "coach", "minimal")
     if stalls:
         print("\nlongest gaps during coach's warm-up (time after mount, what the worker was doing):")
         print(*(f"  {line}" for line in stalls), sep="\n")
