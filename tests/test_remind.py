@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from coach import remind
-from coach.cli import main
 from coach.models import Commitment, Meeting
 from coach.store import Store
 from coach.today import build_today
+from tests.test_cli import coach
 
 TODAY = date(2026, 12, 2)
 
@@ -144,17 +144,6 @@ def test_systemd_install_writes_units_once_and_uninstall_removes_them(tmp_path: 
     assert not remind.uninstall_systemd(unit_dir, systemctl="systemctl", run=run)
 
 
-def _coach(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_install_and_uninstall_through_the_environment(
     fake_crontab: tuple[str, Path],
     tmp_path: Path,
@@ -165,21 +154,21 @@ def test_cli_install_and_uninstall_through_the_environment(
     monkeypatch.setenv("COACH_CRONTAB", crontab)
     monkeypatch.setenv("COACH_SYSTEMD_USER_DIR", str(tmp_path / "units"))
     monkeypatch.setenv("COACH_SYSTEMCTL", "")
-    code, out, err = _coach(capsys, "remind", "--install", "--with", "cron", "--at", "07:45", "--json")
+    code, out, err = coach(capsys, "remind", "--install", "--with", "cron", "--at", "07:45", "--json")
     assert code == 0, err
     assert json.loads(out)["changed"] is True
     assert table.read_text().startswith("45 7 * * * COACH_HOME=")
-    code, out, _ = _coach(capsys, "remind", "--install", "--with", "cron", "--at", "07:45")
+    code, out, _ = coach(capsys, "remind", "--install", "--with", "cron", "--at", "07:45")
     assert "Already installed" in out
-    code, out, _ = _coach(capsys, "remind", "--install", "--with", "systemd", "--json")
+    code, out, _ = coach(capsys, "remind", "--install", "--with", "systemd", "--json")
     assert json.loads(out)["method"] == "systemd" and (tmp_path / "units" / "coach-remind.timer").exists()
-    code, out, _ = _coach(capsys, "remind", "--uninstall", "--with", "cron", "--json")
+    code, out, _ = coach(capsys, "remind", "--uninstall", "--with", "cron", "--json")
     assert json.loads(out)["removed"] == ["cron"] and "coach remind" not in table.read_text()
-    code, out, _ = _coach(capsys, "remind", "--uninstall", "--with", "systemd", "--json")
+    code, out, _ = coach(capsys, "remind", "--uninstall", "--with", "systemd", "--json")
     assert (
         json.loads(out)["removed"] == ["systemd"] and not (tmp_path / "units" / "coach-remind.timer").exists()
     )
-    code, _, err = _coach(capsys, "remind", "--install", "--at", "25:00")
+    code, _, err = coach(capsys, "remind", "--install", "--at", "25:00")
     assert code == 2 and "HH:MM" in err
 
 
@@ -191,13 +180,13 @@ def test_cli_remind_prints_what_is_due(
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    code, out, err = _coach(capsys, "remind", "--date", "2026-12-02", "--json")
+    code, out, err = coach(capsys, "remind", "--date", "2026-12-02", "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["reminder"]["count"] == 3 and data["notified"] is False
-    code, out, _ = _coach(capsys, "remind", "--date", "2026-12-02")
+    code, out, _ = coach(capsys, "remind", "--date", "2026-12-02")
     assert "Overdue (1):" in out and "On this day" not in out
-    code, out, _ = _coach(capsys, "remind", "--date", "2026-12-02", "--quiet")
+    code, out, _ = coach(capsys, "remind", "--date", "2026-12-02", "--quiet")
     assert code == 0 and out == ""
 
 
@@ -211,6 +200,6 @@ def test_an_install_in_quiet_hours_says_so(
     fake_crontab: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("COACH_CRONTAB", fake_crontab[0])
-    code, out, err = _coach(capsys, "remind", "--install", "--with", "cron", "--at", "23:30")
+    code, out, err = coach(capsys, "remind", "--install", "--with", "cron", "--at", "23:30")
     assert code == 0, err
     assert "quiet hours" in out
