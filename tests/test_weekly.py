@@ -220,3 +220,12 @@ async def test_the_weekly_review_in_the_app(store: Store, profile_id: int) -> No
     session = store.sessions.list(profile_id)[0]
     assert session.framework == "weekly" and session.ended_at is not None and session.mood == 4
     assert [c.status for c in store.commitments.list(profile_id) if c.text == "Call [Priya]"] == ["done"]
+
+
+def test_an_empty_review_speaks_of_the_week_not_a_meeting() -> None:
+    from coach.engine.flows import get_flow
+
+    weekly, prep = get_flow("weekly").stage("review"), get_flow("mastermind").stage("review")
+    assert "this week" in weekly.none_due and "meeting" not in weekly.none_due
+    assert prep.none_due == "Nothing was due by the meeting, so there is nothing to review."
+    assert weekly.none_open == prep.none_open == "There are no open commitments to review."

@@ -98,6 +98,10 @@ class Stage(BaseModel):
     """The answer names an obstacle or a cause: it is compared by meaning with the profile's earlier ones."""
     renegotiate: Renegotiate | None = None
     """A review stage: offer keep, shrink or drop for each commitment that slipped."""
+    none_due: str = "Nothing has come due yet, so there is nothing to review."
+    """A review stage with open commitments, none of them due yet: said, and the stage passes."""
+    none_open: str = "There are no open commitments to review."
+    """A review stage with no open commitment at all."""
 
     @field_validator("type")
     @classmethod

@@ -158,11 +158,7 @@ class ReviewKind(StageKind):
         engine.not_due = [i for i in items if i.due is not None and i.due > by]
         engine.review_pos = 0
         if not engine.review:
-            engine.notice = (
-                "Nothing was due by the meeting, so there is nothing to review."
-                if engine.not_due
-                else "There are no open commitments to review."
-            )
+            engine.notice = stage.none_due if engine.not_due else stage.none_open
             engine._advance()
 
     def consume(self, engine: Engine, stage: Stage, text: str) -> None:
