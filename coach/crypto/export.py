@@ -24,6 +24,9 @@ def open_db(path: Path, keys: Keys | None, *, readonly: bool = True) -> Any:
     )
     conn.execute("PRAGMA cipher_log_level = NONE")
     if keys is not None:
+        from coach.crypto.memory import wipe_freed_memory
+
+        wipe_freed_memory()  # as coach.store.db.connect does, before the first page is decrypted
         conn.execute(f"PRAGMA key = {keys.sqlcipher()}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA busy_timeout = 5000")

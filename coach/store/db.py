@@ -59,6 +59,9 @@ def connect(path: Path | str, *, readonly: bool = False, keys: Keys | None = Non
         plain = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         plain.row_factory = sqlite3.Row
         return plain
+    from coach.crypto.memory import wipe_freed_memory
+
+    wipe_freed_memory()  # before any page is decrypted: nothing freed from now on keeps plaintext
     cipher: Any = sqlcipher3
     raw: Any = cipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     raw.row_factory = cipher.Row
